@@ -1,0 +1,181 @@
+package dev.quiver.plugin.mapper;
+
+import dev.quiver.codec.quiver10.Quiver10FlatVectorsFormat;
+import dev.quiver.plugin.codec.QuiverCodecEligibility;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.opensearch.index.mapper.FieldMapper;
+import org.opensearch.index.mapper.MapperParsingException;
+import org.opensearch.index.mapper.ParametrizedFieldMapper;
+import org.opensearch.index.mapper.ParseContext;
+
+/**
+ * The {@code quiver_vector} field: one float vector per document, indexed with a Quiver format.
+ *
+ * <pre>
+ * "embedding": {
+ *   "type": "quiver_vector",
+ *   "dims": 384,
+ *   "similarity": "cosine",
+ *   "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}
+ * }
+ * </pre>
+ *
+ * <p>{@code dims}, {@code similarity} and {@code index_options} cannot change once mapped. The
+ * field is only accepted on indices whose codec Quiver provides ({@link QuiverCodecEligibility});
+ * anywhere else it is rejected at mapping time rather than silently indexed with another format.
+ */
+public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
+
+  public static final String CONTENT_TYPE = "quiver_vector";
+
+  private static QuiverVectorFieldMapper toType(FieldMapper in) {
+    return (QuiverVectorFieldMapper) in;
+  }
+
+  /** Builds the mapper from its mapping parameters. */
+  public static final class Builder extends ParametrizedFieldMapper.Builder {
+
+    private final Parameter<Integer> dims =
+        new Parameter<>("dims", false, () -> -1, (n, c, o) -> parseDims(n, o), m -> toType(m).dims);
+
+    private final Parameter<VectorSimilarity> similarity =
+        new Parameter<>(
+                "similarity",
+                false,
+                () -> VectorSimilarity.COSINE,
+                (n, c, o) -> VectorSimilarity.fromMappingName(n, o),
+                m -> toType(m).similarity)
+            .setSerializer((b, n, v) -> b.field(n, v.mappingName()), VectorSimilarity::mappingName)
+            .alwaysSerialize();
+
+    private final Parameter<QuiverIndexOptions> indexOptions =
+        new Parameter<>(
+                "index_options",
+                false,
+                () -> QuiverIndexOptions.DEFAULT,
+                (n, c, o) -> QuiverIndexOptions.parse(n, o),
+                m -> toType(m).indexOptions)
+            .setSerializer((b, n, v) -> v.toXContent(b, n), QuiverIndexOptions::toString)
+            .alwaysSerialize();
+
+    private final Parameter<Map<String, String>> meta = Parameter.metaParam();
+
+    public Builder(String name) {
+      super(name);
+    }
+
+    @Override
+    protected List<Parameter<?>> getParameters() {
+      return List.of(dims, similarity, indexOptions, meta);
+    }
+
+    @Override
+    public QuiverVectorFieldMapper build(BuilderContext context) {
+      if (dims.getValue() < 0) {
+        throw new MapperParsingException("field [" + name + "]: [dims] is required");
+      }
+      QuiverVectorFieldType type =
+          new QuiverVectorFieldType(
+              buildFullName(context),
+              dims.getValue(),
+              similarity.getValue(),
+              indexOptions.getValue(),
+              meta.getValue());
+      return new QuiverVectorFieldMapper(
+          name, type, multiFieldsBuilder.build(this, context), copyTo.build(), this);
+    }
+  }
+
+  private static int parseDims(String field, Object o) {
+    if (o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      long v = n.longValue();
+      if (v >= 1 && v <= Quiver10FlatVectorsFormat.MAX_DIMENSIONS) {
+        return (int) v;
+      }
+    }
+    throw new IllegalArgumentException(
+        "field ["
+            + field
+            + "]: [dims] must be an integer in [1, "
+            + Quiver10FlatVectorsFormat.MAX_DIMENSIONS
+            + "], got ["
+            + o
+            + "]");
+  }
+
+  /** Parses mappings; refuses indices whose codec Quiver does not provide. */
+  public static final TypeParser PARSER =
+      new TypeParser(
+          (name, context) -> {
+            Optional<String> why = QuiverCodecEligibility.whyNot(context.getSettings());
+            if (why.isPresent()) {
+              throw new MapperParsingException(
+                  "field ["
+                      + name
+                      + "] of type ["
+                      + CONTENT_TYPE
+                      + "] cannot be used in this index: "
+                      + why.get());
+            }
+            return new Builder(name);
+          });
+
+  private final int dims;
+  private final VectorSimilarity similarity;
+  private final QuiverIndexOptions indexOptions;
+  private final FieldType luceneFieldType;
+
+  private QuiverVectorFieldMapper(
+      String simpleName,
+      QuiverVectorFieldType type,
+      MultiFields multiFields,
+      CopyTo copyTo,
+      Builder builder) {
+    super(simpleName, type, multiFields, copyTo);
+    this.dims = builder.dims.getValue();
+    this.similarity = builder.similarity.getValue();
+    this.indexOptions = builder.indexOptions.getValue();
+    this.luceneFieldType = KnnFloatVectorField.createFieldType(dims, similarity.luceneFunction());
+  }
+
+  @Override
+  public QuiverVectorFieldType fieldType() {
+    return (QuiverVectorFieldType) super.fieldType();
+  }
+
+  @Override
+  public boolean parsesArrayValue() {
+    return true;
+  }
+
+  @Override
+  protected void parseCreateField(ParseContext context) throws IOException {
+    String field = fieldType().name();
+    if (context.parser().currentToken()
+        == org.opensearch.core.xcontent.XContentParser.Token.VALUE_NULL) {
+      return;
+    }
+    float[] vector =
+        similarity.prepare(field, "vector", VectorParser.parse(field, context.parser(), dims));
+    if (context.doc().getField(field) != null) {
+      throw new IllegalArgumentException(
+          "field [" + field + "] takes one vector per document, but this document has several");
+    }
+    context.doc().addWithKey(field, new KnnFloatVectorField(field, vector, luceneFieldType));
+  }
+
+  @Override
+  public ParametrizedFieldMapper.Builder getMergeBuilder() {
+    return new Builder(simpleName()).init(this);
+  }
+
+  @Override
+  protected String contentType() {
+    return CONTENT_TYPE;
+  }
+}

@@ -1,0 +1,337 @@
+package dev.quiver.plugin.query;
+
+import dev.quiver.plugin.mapper.QuiverVectorFieldType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.core.xcontent.XContentParser.Token;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryRewriteContext;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.index.query.QueryShardException;
+
+/**
+ * The {@code quiver_knn} query:
+ *
+ * <pre>
+ * {"quiver_knn": {"field": "embedding", "vector": [..], "k": 10, "num_candidates": 100,
+ *                 "filter": {..}, "min_score": 0.5, "boost": 1.0, "_name": ".."}}
+ * </pre>
+ *
+ * <p>Each shard returns its {@code k} nearest documents; {@code num_candidates} (default {@link
+ * #defaultNumCandidates(int)}) is the per-segment search beam, {@code filter} any query applied
+ * while the graph is searched (not after), {@code min_score} a floor on the similarity score. An
+ * unmapped field matches nothing (as term queries do across index patterns); a field of another
+ * type is an error.
+ */
+public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQueryBuilder> {
+
+  public static final String NAME = "quiver_knn";
+
+  /** Largest {@code k} and {@code num_candidates}. */
+  public static final int MAX_K = 10_000;
+
+  private static final ParseField FIELD = new ParseField("field");
+  private static final ParseField VECTOR = new ParseField("vector");
+  private static final ParseField K = new ParseField("k");
+  private static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
+  private static final ParseField FILTER = new ParseField("filter");
+  private static final ParseField MIN_SCORE = new ParseField("min_score");
+
+  private final String field;
+  private final float[] vector;
+  private final int k;
+  private final int numCandidates;
+  private final QueryBuilder filter;
+  private final Float minScore;
+
+  public QuiverKnnQueryBuilder(
+      String field,
+      float[] vector,
+      int k,
+      Integer numCandidates,
+      QueryBuilder filter,
+      Float minScore) {
+    if (field == null || field.isEmpty()) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [field]");
+    }
+    if (vector == null) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [vector]");
+    }
+    if (vector.length == 0) {
+      throw new IllegalArgumentException("[" + NAME + "] [vector] must not be empty");
+    }
+    for (int i = 0; i < vector.length; i++) {
+      if (Float.isFinite(vector[i]) == false) {
+        throw new IllegalArgumentException(
+            "[" + NAME + "] [vector] element [" + i + "] is not a finite float32");
+      }
+    }
+    if (k <= 0 || k > MAX_K) {
+      throw new IllegalArgumentException(
+          "[" + NAME + "] [k] must be in [1, " + MAX_K + "], got [" + k + "]");
+    }
+    int candidates = numCandidates == null ? defaultNumCandidates(k) : numCandidates;
+    if (candidates < k || candidates > MAX_K) {
+      throw new IllegalArgumentException(
+          "["
+              + NAME
+              + "] [num_candidates] must be in [k, "
+              + MAX_K
+              + "] = ["
+              + k
+              + ", "
+              + MAX_K
+              + "], got ["
+              + candidates
+              + "]");
+    }
+    if (minScore != null && (Float.isFinite(minScore) == false || minScore < 0)) {
+      throw new IllegalArgumentException(
+          "[" + NAME + "] [min_score] must be a finite number >= 0, got [" + minScore + "]");
+    }
+    this.field = field;
+    this.vector = vector;
+    this.k = k;
+    this.numCandidates = candidates;
+    this.filter = filter;
+    this.minScore = minScore;
+  }
+
+  /** The beam used when none is given: 100, or k when k is larger. */
+  public static int defaultNumCandidates(int k) {
+    return Math.max(k, 100);
+  }
+
+  public QuiverKnnQueryBuilder(StreamInput in) throws IOException {
+    super(in);
+    this.field = in.readString();
+    this.vector = in.readFloatArray();
+    this.k = in.readVInt();
+    this.numCandidates = in.readVInt();
+    this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+    this.minScore = in.readOptionalFloat();
+  }
+
+  @Override
+  protected void doWriteTo(StreamOutput out) throws IOException {
+    out.writeString(field);
+    out.writeFloatArray(vector);
+    out.writeVInt(k);
+    out.writeVInt(numCandidates);
+    out.writeOptionalNamedWriteable(filter);
+    out.writeOptionalFloat(minScore);
+  }
+
+  public String field() {
+    return field;
+  }
+
+  public int k() {
+    return k;
+  }
+
+  public int numCandidates() {
+    return numCandidates;
+  }
+
+  public QueryBuilder filter() {
+    return filter;
+  }
+
+  @Override
+  protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+    builder.startObject(NAME);
+    builder.field(FIELD.getPreferredName(), field);
+    builder.array(VECTOR.getPreferredName(), vector);
+    builder.field(K.getPreferredName(), k);
+    builder.field(NUM_CANDIDATES.getPreferredName(), numCandidates);
+    if (filter != null) {
+      builder.field(FILTER.getPreferredName(), filter);
+    }
+    if (minScore != null) {
+      builder.field(MIN_SCORE.getPreferredName(), minScore);
+    }
+    printBoostAndQueryName(builder);
+    builder.endObject();
+  }
+
+  /** Parses the query body; unknown keys and wrong types are 400s naming the key. */
+  public static QuiverKnnQueryBuilder fromXContent(XContentParser parser) throws IOException {
+    String field = null;
+    float[] vector = null;
+    Integer k = null;
+    Integer numCandidates = null;
+    QueryBuilder filter = null;
+    Float minScore = null;
+    float boost = DEFAULT_BOOST;
+    String queryName = null;
+    String current = null;
+    Token token;
+    while ((token = parser.nextToken()) != Token.END_OBJECT) {
+      if (token == Token.FIELD_NAME) {
+        current = parser.currentName();
+      } else if (FILTER.match(current, parser.getDeprecationHandler())) {
+        if (token != Token.START_OBJECT) {
+          throw error(parser, "[filter] must be a query object");
+        }
+        filter = parseInnerQueryBuilder(parser);
+      } else if (VECTOR.match(current, parser.getDeprecationHandler())) {
+        vector = parseVector(parser, token);
+      } else if (token.isValue() == false) {
+        throw error(parser, "[" + current + "] must be a value, got [" + token + "]");
+      } else if (FIELD.match(current, parser.getDeprecationHandler())) {
+        field = parser.text();
+      } else if (K.match(current, parser.getDeprecationHandler())) {
+        k = intValue(parser, current, token);
+      } else if (NUM_CANDIDATES.match(current, parser.getDeprecationHandler())) {
+        numCandidates = intValue(parser, current, token);
+      } else if (MIN_SCORE.match(current, parser.getDeprecationHandler())) {
+        minScore = parser.floatValue();
+      } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
+        boost = parser.floatValue();
+      } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
+        queryName = parser.text();
+      } else {
+        throw error(
+            parser,
+            "unknown field ["
+                + current
+                + "], expected one of [field, vector, k, num_candidates, filter, min_score, boost,"
+                + " _name]");
+      }
+    }
+    if (k == null) {
+      throw error(parser, "requires [k]");
+    }
+    try {
+      return new QuiverKnnQueryBuilder(field, vector, k, numCandidates, filter, minScore)
+          .boost(boost)
+          .queryName(queryName);
+    } catch (IllegalArgumentException e) {
+      throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+    }
+  }
+
+  private static float[] parseVector(XContentParser parser, Token token) throws IOException {
+    if (token != Token.START_ARRAY) {
+      throw error(parser, "[vector] must be an array of numbers");
+    }
+    List<Float> values = new ArrayList<>();
+    while ((token = parser.nextToken()) != Token.END_ARRAY) {
+      if (token != Token.VALUE_NUMBER) {
+        throw error(
+            parser,
+            "[vector] element [" + values.size() + "] must be a number, got [" + token + "]");
+      }
+      values.add(parser.floatValue());
+    }
+    float[] vector = new float[values.size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = values.get(i);
+    }
+    return vector;
+  }
+
+  private static int intValue(XContentParser parser, String name, Token token) throws IOException {
+    if (token != Token.VALUE_NUMBER) {
+      throw error(parser, "[" + name + "] must be an integer, got [" + token + "]");
+    }
+    double d = parser.doubleValue();
+    if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
+      throw error(parser, "[" + name + "] must be an integer, got [" + parser.text() + "]");
+    }
+    return (int) d;
+  }
+
+  private static ParsingException error(XContentParser parser, String message) {
+    return new ParsingException(parser.getTokenLocation(), "[" + NAME + "] " + message);
+  }
+
+  @Override
+  protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+    if (filter == null) {
+      return this;
+    }
+    QueryBuilder rewritten = filter.rewrite(context);
+    if (rewritten == filter) {
+      return this;
+    }
+    return new QuiverKnnQueryBuilder(field, vector, k, numCandidates, rewritten, minScore)
+        .boost(boost)
+        .queryName(queryName);
+  }
+
+  @Override
+  protected Query doToQuery(QueryShardContext context) throws IOException {
+    MappedFieldType type = context.fieldMapper(field);
+    if (type == null) {
+      return new MatchNoDocsQuery("field [" + field + "] is not mapped");
+    }
+    if (!(type.unwrap() instanceof QuiverVectorFieldType quiver)) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] is of type ["
+              + type.typeName()
+              + "], but ["
+              + NAME
+              + "] needs a [quiver_vector] field");
+    }
+    if (vector.length != quiver.dims()) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] has "
+              + quiver.dims()
+              + " dimensions but the query vector has "
+              + vector.length);
+    }
+    float[] target;
+    try {
+      target = quiver.similarity().prepare(field, "query vector", vector);
+    } catch (IllegalArgumentException e) {
+      throw new QueryShardException(context, "[" + NAME + "] " + e.getMessage());
+    }
+    Query luceneFilter = filter == null ? null : filter.toQuery(context);
+    return new QuiverKnnQuery(field, target, k, numCandidates, luceneFilter, minScore);
+  }
+
+  @Override
+  protected boolean doEquals(QuiverKnnQueryBuilder other) {
+    return field.equals(other.field)
+        && Arrays.equals(vector, other.vector)
+        && k == other.k
+        && numCandidates == other.numCandidates
+        && Objects.equals(filter, other.filter)
+        && Objects.equals(minScore, other.minScore);
+  }
+
+  @Override
+  protected int doHashCode() {
+    return Objects.hash(field, Arrays.hashCode(vector), k, numCandidates, filter, minScore);
+  }
+
+  @Override
+  public String getWriteableName() {
+    return NAME;
+  }
+}
