@@ -1,0 +1,85 @@
+package dev.quiver.qa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Segments written by Quiver's codec are read back after a node restart, with identical results.
+ */
+class RestartRestTest {
+
+  @Test
+  void resultsAreIdenticalAfterRestart() throws Exception {
+    Rest rest = QaNode.rest();
+    rest.delete("/restart");
+    rest.put(
+            "/restart",
+            """
+            {"settings": {"number_of_shards": 2, "number_of_replicas": 0},
+             "mappings": {"properties": {
+               "v": {"type": "quiver_vector", "dims": 16, "similarity": "cosine"},
+               "f": {"type": "quiver_vector", "dims": 16, "similarity": "dot_product",
+                     "index_options": {"type": "flat"}}}}}
+            """)
+        .ok();
+    Random random = new Random(1);
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      float[] v = QuiverVectorRestTest.randomVector(random, 16);
+      bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n");
+      bulk.append("{\"v\":").append(Arrays.toString(v));
+      bulk.append(",\"f\":").append(Arrays.toString(unit(v))).append("}\n");
+    }
+    rest.bulk("/restart/_bulk?refresh=true", bulk.toString()).ok();
+    rest.post("/restart/_flush", null).ok();
+    List<float[]> queries = new ArrayList<>();
+    for (int q = 0; q < 10; q++) {
+      queries.add(QuiverVectorRestTest.randomVector(random, 16));
+    }
+    List<JsonNode> before = search(rest, queries);
+
+    QaNode.get().restart();
+    rest.get("/_cluster/health/restart?wait_for_status=green&timeout=60s").ok();
+
+    assertEquals(before, search(rest, queries));
+    assertEquals(1000, rest.get("/restart/_count").ok().body().get("count").asInt());
+  }
+
+  private static List<JsonNode> search(Rest rest, List<float[]> queries) {
+    List<JsonNode> hits = new ArrayList<>();
+    for (float[] q : queries) {
+      for (String field : List.of("v", "f")) {
+        float[] vector = field.equals("f") ? unit(q) : q;
+        hits.add(
+            rest.post(
+                    "/restart/_search?filter_path=hits.hits._id,hits.hits._score",
+                    "{\"size\":10,\"query\":{\"quiver_knn\":{\"field\":\""
+                        + field
+                        + "\",\"vector\":"
+                        + Arrays.toString(vector)
+                        + ",\"k\":10}}}")
+                .ok()
+                .body());
+      }
+    }
+    return hits;
+  }
+
+  private static float[] unit(float[] v) {
+    double norm = 0;
+    for (float x : v) {
+      norm += x * x;
+    }
+    float[] u = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      u[i] = (float) (v[i] / Math.sqrt(norm));
+    }
+    return u;
+  }
+}
