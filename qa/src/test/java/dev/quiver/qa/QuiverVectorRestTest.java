@@ -309,6 +309,37 @@ class QuiverVectorRestTest {
     }
   }
 
+  /** Quiver wraps the codec index.codec names: stored fields stay best_compression. */
+  @Test
+  void keepsTheIndexCodecOfTheIndex() {
+    rest.delete("/compressed");
+    rest.put(
+            "/compressed",
+            """
+            {"settings": {"number_of_replicas": 0, "index.codec": "best_compression"},
+             "mappings": {"properties": {"v": {"type": "quiver_vector", "dims": 2000, "similarity": "l2_norm"}}}}
+            """)
+        .ok();
+    float[] v = new float[2000];
+    v[3] = 1f;
+    rest.put("/compressed/_doc/1?refresh=true", "{\"v\":" + Arrays.toString(v) + "}").ok();
+    JsonNode segments =
+        rest.get("/compressed/_segments").ok().body().at("/indices/compressed/shards/0/0/segments");
+    assertEquals(
+        "BEST_COMPRESSION",
+        segments.elements().next().at("/attributes/Lucene90StoredFieldsFormat.mode").asText(),
+        segments.toString());
+    JsonNode r =
+        rest.post(
+                "/compressed/_search",
+                "{\"query\":{\"quiver_knn\":{\"field\":\"v\",\"vector\":"
+                    + Arrays.toString(v)
+                    + ",\"k\":1}}}")
+            .ok()
+            .body();
+    assertEquals(List.of("1"), ids(r));
+  }
+
   /**
    * Lucene's own formats stop at 1,024 dimensions: indexing more proves Quiver's codec is in use.
    */
