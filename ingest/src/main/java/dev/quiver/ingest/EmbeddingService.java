@@ -1,0 +1,191 @@
+package dev.quiver.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs embedding jobs on a dedicated fixed pool of threads fed by a bounded queue, so that
+ * embedding never runs on (or blocks) the caller's threads and a burst of work is refused instead
+ * of piling up.
+ *
+ * <p>When all threads are busy and the queue is full, {@link #submit} returns a future failed with
+ * a {@link RejectedExecutionException} saying so. {@link #close} stops accepting jobs, fails the
+ * queued ones, waits for the running ones and stops the threads.
+ */
+public final class EmbeddingService implements AutoCloseable {
+
+  private static final long CLOSE_WAIT_SECONDS = 30;
+
+  private final String name;
+  private final int threads;
+  private final int queueCapacity;
+  private final BlockingQueue<Runnable> queue;
+  private final ThreadPoolExecutor executor;
+
+  /**
+   * Starts the threads.
+   *
+   * @param name name used for the threads ({@code <name>-<n>}) and in errors
+   * @param threads number of threads (at least 1)
+   * @param queueCapacity number of jobs that may wait for a thread (at least 1)
+   */
+  public EmbeddingService(String name, int threads, int queueCapacity) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    if (queueCapacity < 1) {
+      throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
+    }
+    this.name = name;
+    this.threads = threads;
+    this.queueCapacity = queueCapacity;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    AtomicInteger counter = new AtomicInteger();
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, name + "-" + counter.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0L,
+            TimeUnit.MILLISECONDS,
+            queue,
+            factory,
+            new ThreadPoolExecutor.AbortPolicy());
+    executor.prestartAllCoreThreads();
+  }
+
+  /**
+   * Queues a job.
+   *
+   * @param job the job
+   * @param <T> the job's result type
+   * @return a future completed with the job's result or exception; failed with a {@link
+   *     RejectedExecutionException} if the queue is full or the service is closed
+   */
+  public <T> CompletableFuture<T> submit(Callable<T> job) {
+    Job<T> task = new Job<>(job);
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      String reason =
+          executor.isShutdown()
+              ? "embedding service [" + name + "] is closed"
+              : "embedding queue of ["
+                  + name
+                  + "] is full ("
+                  + queueCapacity
+                  + " jobs waiting for "
+                  + threads
+                  + " threads); retry later or raise the queue size";
+      task.future.completeExceptionally(new RejectedExecutionException(reason, e));
+    }
+    return task.future;
+  }
+
+  /**
+   * Queues the dense embedding of texts.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @return a future of one vector per text
+   */
+  public CompletableFuture<List<float[]>> embed(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind) {
+    List<String> copy = List.copyOf(texts);
+    return submit(() -> embedder.embed(copy, kind));
+  }
+
+  /**
+   * Queues the computation of per-token vectors.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @return a future of the token vectors of each text
+   */
+  public CompletableFuture<List<float[][]>> tokenVectors(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind) {
+    List<String> copy = List.copyOf(texts);
+    return submit(() -> embedder.tokenVectors(copy, kind));
+  }
+
+  /**
+   * Jobs waiting for a thread.
+   *
+   * @return the queue length
+   */
+  public int queued() {
+    return queue.size();
+  }
+
+  /**
+   * Whether the service is closed and all its threads have stopped.
+   *
+   * @return true once terminated
+   */
+  public boolean isTerminated() {
+    return executor.isTerminated();
+  }
+
+  /**
+   * Stops accepting jobs, fails the queued ones, waits up to 30 seconds for running jobs, then
+   * interrupts what is left.
+   */
+  @Override
+  public void close() {
+    executor.shutdown();
+    List<Runnable> pending = new ArrayList<>();
+    queue.drainTo(pending);
+    for (Runnable r : pending) {
+      if (r instanceof Job<?> job) {
+        job.future.completeExceptionally(
+            new RejectedExecutionException("embedding service [" + name + "] was closed"));
+      }
+    }
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A queued job and the future it completes. */
+  private static final class Job<T> implements Runnable {
+    final Callable<T> callable;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+
+    Job(Callable<T> callable) {
+      this.callable = callable;
+    }
+
+    @Override
+    public void run() {
+      if (future.isDone()) {
+        return;
+      }
+      try {
+        future.complete(callable.call());
+      } catch (Throwable t) {
+        future.completeExceptionally(t);
+      }
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package dev.quiver.ingest;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How to use a model's output, read from its {@code quiver-model.json}.
+ *
+ * <p>The file is one JSON object with these keys:
+ *
+ * <ul>
+ *   <li>{@code dims} (required, integer 1..65536): size of the embedding vectors;
+ *   <li>{@code pooling} (required, {@code cls} or {@code mean}): how token vectors are pooled;
+ *   <li>{@code max_tokens} (required, integer 1..65536): longer texts are truncated to this many
+ *       tokens, special tokens included;
+ *   <li>{@code output} (required, string): the ONNX output to read, {@code [batch, tokens, dims]}
+ *       (for example {@code last_hidden_state}) or already pooled {@code [batch, dims]} (for
+ *       example {@code sentence_embedding});
+ *   <li>{@code normalize} (optional boolean, default {@code true}): L2-normalize embeddings;
+ *   <li>{@code query_prefix}, {@code document_prefix} (optional strings, default empty): put in
+ *       front of queries and documents.
+ * </ul>
+ *
+ * Any other key, a duplicated key or a value of the wrong type is an error.
+ *
+ * @param dims size of the embedding vectors
+ * @param pooling how token vectors are pooled into one vector
+ * @param normalize whether embeddings are L2-normalized
+ * @param maxTokens maximum number of tokens per text, special tokens included
+ * @param queryPrefix text put in front of queries
+ * @param documentPrefix text put in front of documents
+ * @param output name of the ONNX output holding token vectors or pooled vectors
+ */
+public record ModelConfig(
+    int dims,
+    Pooling pooling,
+    boolean normalize,
+    int maxTokens,
+    String queryPrefix,
+    String documentPrefix,
+    String output) {
+
+  /** The file name of a model's configuration inside its directory. */
+  public static final String FILE_NAME = "quiver-model.json";
+
+  private static final int MAX_SIZE = 65536;
+  private static final Set<String> KEYS =
+      Set.of(
+          "dims",
+          "pooling",
+          "normalize",
+          "max_tokens",
+          "query_prefix",
+          "document_prefix",
+          "output");
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  /** Checks the values. */
+  public ModelConfig {
+    Objects.requireNonNull(pooling, "pooling");
+    Objects.requireNonNull(queryPrefix, "queryPrefix");
+    Objects.requireNonNull(documentPrefix, "documentPrefix");
+    Objects.requireNonNull(output, "output");
+    if (dims < 1 || dims > MAX_SIZE) {
+      throw new IllegalArgumentException("dims must be in [1, " + MAX_SIZE + "], got " + dims);
+    }
+    if (maxTokens < 1 || maxTokens > MAX_SIZE) {
+      throw new IllegalArgumentException(
+          "max_tokens must be in [1, " + MAX_SIZE + "], got " + maxTokens);
+    }
+    if (output.isBlank()) {
+      throw new IllegalArgumentException("output must not be empty");
+    }
+  }
+
+  /**
+   * Reads a {@code quiver-model.json} file.
+   *
+   * @param file the file
+   * @return the configuration
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException if the content is invalid; the message names the file and the
+   *     key
+   */
+  public static ModelConfig read(Path file) throws IOException {
+    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /**
+   * Reads a configuration from a stream (for example a classpath resource).
+   *
+   * @param in the UTF-8 JSON content; not closed
+   * @param source what the content is, used in error messages
+   * @return the configuration
+   * @throws IOException if the stream cannot be read
+   * @throws IllegalArgumentException if the content is invalid
+   */
+  public static ModelConfig read(InputStream in, String source) throws IOException {
+    return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), source);
+  }
+
+  /**
+   * Parses configuration JSON.
+   *
+   * @param json the JSON text
+   * @param source what the text is (usually a file path), used in error messages
+   * @return the configuration
+   * @throws IllegalArgumentException if the content is invalid; the message names the source and
+   *     the key
+   */
+  public static ModelConfig parse(String json, String source) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(
+          "[" + source + "] is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("[" + source + "] must contain one JSON object");
+    }
+    for (Map.Entry<String, JsonNode> entry : root.properties()) {
+      String key = entry.getKey();
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "[" + source + "] has unknown key [" + key + "], allowed keys are " + KEYS);
+      }
+    }
+    Fields fields = new Fields(root, source);
+    String poolingValue = fields.requiredString("pooling");
+    Pooling pooling;
+    try {
+      pooling = Pooling.fromConfigValue(poolingValue);
+    } catch (IllegalArgumentException e) {
+      throw fields.invalid("pooling", e.getMessage());
+    }
+    int dims = fields.requiredSize("dims");
+    int maxTokens = fields.requiredSize("max_tokens");
+    String output = fields.requiredString("output");
+    if (output.isBlank()) {
+      throw fields.invalid("output", "must not be empty");
+    }
+    return new ModelConfig(
+        dims,
+        pooling,
+        fields.optionalBoolean("normalize", true),
+        maxTokens,
+        fields.optionalString("query_prefix", ""),
+        fields.optionalString("document_prefix", ""),
+        output);
+  }
+
+  /**
+   * The prefix for a kind of text.
+   *
+   * @param kind query or document
+   * @return {@link #queryPrefix()} or {@link #documentPrefix()}
+   */
+  public String prefix(TextKind kind) {
+    return kind == TextKind.QUERY ? queryPrefix : documentPrefix;
+  }
+
+  /** Typed access to the keys of the parsed object, with errors naming the source and key. */
+  private record Fields(JsonNode root, String source) {
+
+    IllegalArgumentException invalid(String key, String problem) {
+      return new IllegalArgumentException("[" + source + "] key [" + key + "] " + problem);
+    }
+
+    JsonNode required(String key) {
+      JsonNode node = root.get(key);
+      if (node == null || node.isNull()) {
+        throw invalid(key, "is required");
+      }
+      return node;
+    }
+
+    String requiredString(String key) {
+      JsonNode node = required(key);
+      if (!node.isTextual()) {
+        throw invalid(key, "must be a string, got " + node);
+      }
+      return node.textValue();
+    }
+
+    int requiredSize(String key) {
+      JsonNode node = required(key);
+      if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+        throw invalid(key, "must be an integer, got " + node);
+      }
+      int value = node.intValue();
+      if (value < 1 || value > MAX_SIZE) {
+        throw invalid(key, "must be in [1, " + MAX_SIZE + "], got " + value);
+      }
+      return value;
+    }
+
+    boolean optionalBoolean(String key, boolean defaultValue) {
+      JsonNode node = root.get(key);
+      if (node == null) {
+        return defaultValue;
+      }
+      if (!node.isBoolean()) {
+        throw invalid(key, "must be true or false, got " + node);
+      }
+      return node.booleanValue();
+    }
+
+    String optionalString(String key, String defaultValue) {
+      JsonNode node = root.get(key);
+      if (node == null) {
+        return defaultValue;
+      }
+      if (!node.isTextual()) {
+        throw invalid(key, "must be a string, got " + node);
+      }
+      return node.textValue();
+    }
+  }
+}

@@ -1,0 +1,496 @@
+package dev.quiver.ingest;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Embeds texts with one ONNX model: tokenizes (with {@link HfTokenizer}), runs the model (one
+ * {@link OrtSession}, loaded once) in batches, then pools and normalizes as the model's {@link
+ * ModelConfig} says.
+ *
+ * <p>The model may take {@code input_ids} (required), {@code attention_mask} and {@code
+ * token_type_ids}, as int64 or int32 tensors; any other input is an error at {@link #open}. The
+ * configured output is either {@code [batch, tokens, dims]} (pooled here) or {@code [batch, dims]}
+ * (used as it is).
+ *
+ * <p>Thread-safe: {@link #embed} and {@link #tokenVectors} may run concurrently; {@link #close}
+ * waits for running calls.
+ */
+public final class OnnxEmbedder implements AutoCloseable {
+
+  static final String INPUT_IDS = "input_ids";
+  static final String ATTENTION_MASK = "attention_mask";
+  static final String TOKEN_TYPE_IDS = "token_type_ids";
+  private static final Set<String> FEEDABLE_INPUTS =
+      Set.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
+
+  private final String modelName;
+  private final ModelConfig config;
+  private final int batchSize;
+  private final OrtEnvironment environment;
+  private final OrtSession.SessionOptions options;
+  private final OrtSession session;
+  private final HfTokenizer tokenizer;
+  private final Map<String, OnnxJavaType> inputTypes;
+  private final int outputRank;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private OnnxEmbedder(
+      String modelName,
+      ModelConfig config,
+      int batchSize,
+      OrtEnvironment environment,
+      OrtSession.SessionOptions options,
+      OrtSession session,
+      HfTokenizer tokenizer,
+      Map<String, OnnxJavaType> inputTypes,
+      int outputRank) {
+    this.modelName = modelName;
+    this.config = config;
+    this.batchSize = batchSize;
+    this.environment = environment;
+    this.options = options;
+    this.session = session;
+    this.tokenizer = tokenizer;
+    this.inputTypes = inputTypes;
+    this.outputRank = outputRank;
+  }
+
+  /**
+   * Loads a model.
+   *
+   * @param model the model's files (from {@link ModelDirectory#resolve})
+   * @param settings threads, batch size and native cache directory
+   * @return the embedder; close it to release the session
+   * @throws IOException if a file cannot be read
+   * @throws IllegalArgumentException if the model cannot be loaded, has inputs that cannot be fed,
+   *     or lacks the configured output or dimensions
+   */
+  public static OnnxEmbedder open(ModelFiles model, EmbedderSettings settings) throws IOException {
+    String name = model.name();
+    ModelConfig config = model.config();
+    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    OrtSession.SessionOptions options = null;
+    OrtSession session = null;
+    HfTokenizer tokenizer = null;
+    try {
+      options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(settings.intraOpThreads());
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // Do not busy-wait between runs: the node has other work to do.
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      try {
+        session = environment.createSession(model.onnx().toString(), options);
+      } catch (OrtException e) {
+        throw new IllegalArgumentException(
+            "model [" + name + "]: cannot load [" + model.onnx() + "]: " + e.getMessage(), e);
+      }
+      Map<String, OnnxJavaType> inputTypes = inputTypes(name, session);
+      int outputRank = checkOutput(name, config, session);
+      tokenizer =
+          HfTokenizer.open(model.tokenizer(), config.maxTokens(), settings.nativeCacheDir());
+      OnnxEmbedder embedder =
+          new OnnxEmbedder(
+              name,
+              config,
+              settings.batchSize(),
+              environment,
+              options,
+              session,
+              tokenizer,
+              inputTypes,
+              outputRank);
+      options = null;
+      session = null;
+      tokenizer = null;
+      return embedder;
+    } catch (OrtException e) {
+      throw new IllegalArgumentException(
+          "model [" + name + "]: ONNX Runtime error: " + e.getMessage(), e);
+    } finally {
+      closeQuietly(tokenizer, session, options);
+    }
+  }
+
+  /**
+   * The model name.
+   *
+   * @return the name
+   */
+  public String modelName() {
+    return modelName;
+  }
+
+  /**
+   * The model configuration.
+   *
+   * @return the configuration
+   */
+  public ModelConfig config() {
+    return config;
+  }
+
+  /**
+   * Size of the vectors this embedder returns.
+   *
+   * @return the dimensions
+   */
+  public int dims() {
+    return config.dims();
+  }
+
+  /**
+   * Embeds one text.
+   *
+   * @param text the text
+   * @param kind query or document, which selects the prefix
+   * @return the dense vector
+   */
+  public float[] embed(String text, TextKind kind) {
+    return embed(List.of(text), kind).get(0);
+  }
+
+  /**
+   * Embeds texts into one dense vector each: pooled as configured, L2-normalized if configured.
+   * Texts longer than {@code max_tokens} are truncated.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @return one vector of {@link #dims()} floats per text, in order
+   */
+  public List<float[]> embed(List<String> texts, TextKind kind) {
+    float[][] result = new float[texts.size()][];
+    run(
+        texts,
+        kind,
+        (batch, output, shape, indexes) -> {
+          for (int i = 0; i < batch.size(); i++) {
+            float[] v = outputRank == 2 ? row(output, i, config.dims()) : pool(batch, output, i);
+            result[indexes[i]] = config.normalize() ? VectorMath.normalize(v) : v;
+          }
+        });
+    return Arrays.asList(result);
+  }
+
+  /**
+   * Per-token vectors: for each text, the output rows of its tokens that are neither special tokens
+   * (such as {@code [CLS]}, {@code [SEP]}) nor padding, each L2-normalized. Texts longer than
+   * {@code max_tokens} are truncated. Needs a {@code [batch, tokens, dims]} output.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @return per text, an array of token vectors (possibly empty), in order
+   * @throws IllegalStateException if the model output is already pooled
+   */
+  public List<float[][]> tokenVectors(List<String> texts, TextKind kind) {
+    if (outputRank != 3) {
+      throw new IllegalStateException(
+          "model ["
+              + modelName
+              + "]: output ["
+              + config.output()
+              + "] is pooled ([batch, dims]); token vectors need a [batch, tokens, dims] output");
+    }
+    float[][][] result = new float[texts.size()][][];
+    run(
+        texts,
+        kind,
+        (batch, output, shape, indexes) -> {
+          int dims = config.dims();
+          for (int i = 0; i < batch.size(); i++) {
+            float[][] vectors = new float[batch.contentTokens(i)][];
+            int n = 0;
+            for (int j = 0; j < batch.length(); j++) {
+              if (batch.isContent(i, j)) {
+                float[] v = new float[dims];
+                output.get((i * batch.length() + j) * dims, v);
+                vectors[n++] = VectorMath.normalize(v);
+              }
+            }
+            result[indexes[i]] = vectors;
+          }
+        });
+    return Arrays.asList(result);
+  }
+
+  /** Releases the ONNX session and the tokenizer, after running calls finish. */
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeQuietly(tokenizer, session, options);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Receives the output of one model run. */
+  private interface BatchConsumer {
+    void accept(TokenizedBatch batch, FloatBuffer output, long[] shape, int[] indexes);
+  }
+
+  /**
+   * Prefixes, sorts by length (so batches hold texts of similar length and pad little), splits into
+   * batches, runs the model and hands each output to the consumer with the original indexes.
+   */
+  private void run(List<String> texts, TextKind kind, BatchConsumer consumer) {
+    String prefix = config.prefix(kind);
+    List<String> inputs = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      if (text == null) {
+        throw new IllegalArgumentException("text [" + i + "] is null");
+      }
+      inputs.add(prefix.isEmpty() ? text : prefix + text);
+    }
+    Integer[] order = new Integer[inputs.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> inputs.get(i).length()));
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("embedder for model [" + modelName + "] is closed");
+      }
+      for (int start = 0; start < order.length; start += batchSize) {
+        int end = Math.min(order.length, start + batchSize);
+        int[] indexes = new int[end - start];
+        List<String> batchTexts = new ArrayList<>(indexes.length);
+        for (int k = start; k < end; k++) {
+          indexes[k - start] = order[k];
+          batchTexts.add(inputs.get(order[k]));
+        }
+        runBatch(tokenizer.encode(batchTexts), indexes, consumer);
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void runBatch(TokenizedBatch batch, int[] indexes, BatchConsumer consumer) {
+    long[] shape = {batch.size(), batch.length()};
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (Map.Entry<String, OnnxJavaType> input : inputTypes.entrySet()) {
+        long[] values =
+            switch (input.getKey()) {
+              case INPUT_IDS -> batch.inputIds();
+              case ATTENTION_MASK -> batch.attentionMask();
+              default -> batch.typeIds();
+            };
+        feed.put(input.getKey(), tensor(values, shape, input.getValue()));
+      }
+      try (OrtSession.Result result = session.run(feed, Set.of(config.output()))) {
+        OnnxValue value =
+            result
+                .get(config.output())
+                .orElseThrow(() -> new IllegalStateException("missing output " + config.output()));
+        OnnxTensor tensor = (OnnxTensor) value;
+        long[] outShape = tensor.getInfo().getShape();
+        checkShape(outShape, batch);
+        consumer.accept(batch, tensor.getFloatBuffer(), outShape, indexes);
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException(
+          "model [" + modelName + "]: inference failed: " + e.getMessage(), e);
+    } finally {
+      for (OnnxTensor t : feed.values()) {
+        t.close();
+      }
+    }
+  }
+
+  private void checkShape(long[] shape, TokenizedBatch batch) {
+    boolean ok =
+        shape.length == outputRank
+            && shape[0] == batch.size()
+            && shape[shape.length - 1] == config.dims()
+            && (outputRank == 2 || shape[1] == batch.length());
+    if (!ok) {
+      throw new IllegalStateException(
+          "model ["
+              + modelName
+              + "]: output ["
+              + config.output()
+              + "] has shape "
+              + Arrays.toString(shape)
+              + ", expected ["
+              + batch.size()
+              + (outputRank == 3 ? ", " + batch.length() : "")
+              + ", "
+              + config.dims()
+              + "] (dims from quiver-model.json)");
+    }
+  }
+
+  private OnnxTensor tensor(long[] values, long[] shape, OnnxJavaType type) throws OrtException {
+    if (type == OnnxJavaType.INT32) {
+      int[] ints = new int[values.length];
+      for (int i = 0; i < values.length; i++) {
+        ints[i] = Math.toIntExact(values[i]);
+      }
+      return OnnxTensor.createTensor(environment, IntBuffer.wrap(ints), shape);
+    }
+    return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
+  }
+
+  private static float[] row(FloatBuffer output, int index, int dims) {
+    float[] v = new float[dims];
+    output.get(index * dims, v);
+    return v;
+  }
+
+  private float[] pool(TokenizedBatch batch, FloatBuffer output, int text) {
+    int dims = config.dims();
+    int length = batch.length();
+    int base = text * length * dims;
+    if (config.pooling() == Pooling.CLS) {
+      float[] v = new float[dims];
+      output.get(base, v);
+      return v;
+    }
+    float[] sum = new float[dims];
+    long[] mask = batch.attentionMask();
+    int count = 0;
+    for (int j = 0; j < length; j++) {
+      if (mask[text * length + j] != 0) {
+        int off = base + j * dims;
+        for (int d = 0; d < dims; d++) {
+          sum[d] += output.get(off + d);
+        }
+        count++;
+      }
+    }
+    if (count > 0) {
+      for (int d = 0; d < dims; d++) {
+        sum[d] /= count;
+      }
+    }
+    return sum;
+  }
+
+  private static Map<String, OnnxJavaType> inputTypes(String name, OrtSession session)
+      throws OrtException {
+    Map<String, NodeInfo> inputs = session.getInputInfo();
+    Set<String> unknown = new TreeSet<>(inputs.keySet());
+    unknown.removeAll(FEEDABLE_INPUTS);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "model ["
+              + name
+              + "] requires inputs "
+              + unknown
+              + " that cannot be fed; supported inputs are "
+              + new TreeSet<>(FEEDABLE_INPUTS));
+    }
+    if (!inputs.containsKey(INPUT_IDS)) {
+      throw new IllegalArgumentException(
+          "model ["
+              + name
+              + "] has no ["
+              + INPUT_IDS
+              + "] input; its inputs are "
+              + inputs.keySet());
+    }
+    Map<String, OnnxJavaType> types = new HashMap<>();
+    for (Map.Entry<String, NodeInfo> input : inputs.entrySet()) {
+      if (!(input.getValue().getInfo() instanceof TensorInfo info)
+          || (info.type != OnnxJavaType.INT64 && info.type != OnnxJavaType.INT32)) {
+        throw new IllegalArgumentException(
+            "model ["
+                + name
+                + "] input ["
+                + input.getKey()
+                + "] must be an int64 or int32 tensor, got "
+                + input.getValue().getInfo());
+      }
+      types.put(input.getKey(), info.type);
+    }
+    return Map.copyOf(types);
+  }
+
+  private static int checkOutput(String name, ModelConfig config, OrtSession session)
+      throws OrtException {
+    Map<String, NodeInfo> outputs = session.getOutputInfo();
+    NodeInfo output = outputs.get(config.output());
+    if (output == null) {
+      throw new IllegalArgumentException(
+          "model ["
+              + name
+              + "] has no output ["
+              + config.output()
+              + "] (quiver-model.json key [output]); its outputs are "
+              + new TreeSet<>(outputs.keySet()));
+    }
+    if (!(output.getInfo() instanceof TensorInfo info)
+        || info.type != OnnxJavaType.FLOAT
+        || (info.getShape().length != 2 && info.getShape().length != 3)) {
+      throw new IllegalArgumentException(
+          "model ["
+              + name
+              + "] output ["
+              + config.output()
+              + "] must be a float tensor [batch, tokens, dims] or [batch, dims], got "
+              + output.getInfo());
+    }
+    long[] shape = info.getShape();
+    long last = shape[shape.length - 1];
+    if (last > 0 && last != config.dims()) {
+      throw new IllegalArgumentException(
+          "model ["
+              + name
+              + "] output ["
+              + config.output()
+              + "] has "
+              + last
+              + " dimensions but quiver-model.json says dims = "
+              + config.dims());
+    }
+    return shape.length;
+  }
+
+  private static void closeQuietly(
+      HfTokenizer tokenizer, OrtSession session, OrtSession.SessionOptions options) {
+    if (tokenizer != null) {
+      tokenizer.close();
+    }
+    if (session != null) {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        // nothing more can be done while releasing
+      }
+    }
+    if (options != null) {
+      options.close();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.quiver.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.util.Utils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HfTokenizerTest {
+
+  private static final long CLS = 101;
+  private static final long SEP = 102;
+
+  private static HfTokenizer open(int maxTokens) throws IOException {
+    return HfTokenizer.open(
+        TestModels.defaultModel().tokenizer(), maxTokens, TestModels.nativeCache());
+  }
+
+  @Test
+  void nativeLibraryIsExtractedToTheGivenCacheDirectoryWithoutNetwork() throws IOException {
+    Path library = TokenizerNativeLibrary.load(TestModels.nativeCache());
+    try (HfTokenizer tokenizer = open(16)) {
+      tokenizer.encode(List.of("warm up"));
+    }
+    assertTrue(Files.isRegularFile(library), library.toString());
+    assertTrue(
+        library.toAbsolutePath().startsWith(TestModels.nativeCache().toAbsolutePath()),
+        "library " + library + " should be under " + TestModels.nativeCache());
+    assertEquals(System.mapLibraryName("tokenizers"), library.getFileName().toString());
+    // the switches DJL reads before any download or telemetry call (Ec2Utils.callHome, LibUtils)
+    assertTrue(Utils.isOfflineMode(), "DJL offline mode");
+    assertEquals("true", Utils.getEnvOrSystemProperty("OPT_OUT_TRACKING"));
+    assertEquals(library.toString(), Utils.getEnvOrSystemProperty("RUST_LIBRARY_PATH"));
+  }
+
+  @Test
+  void encodesWithSpecialTokensAndPadsToTheLongestText() throws IOException {
+    try (HfTokenizer tokenizer = open(512)) {
+      TokenizedBatch batch = tokenizer.encode(List.of("hello world", "the quick brown fox"));
+      assertEquals(2, batch.size());
+      assertEquals(6, batch.length()); // [CLS] the quick brown fox [SEP]
+      long[] ids = batch.inputIds();
+      // "hello world" = [CLS] hello world [SEP] [PAD] [PAD]
+      assertEquals(CLS, ids[0]);
+      assertEquals(7592, ids[1]); // hello
+      assertEquals(2088, ids[2]); // world
+      assertEquals(SEP, ids[3]);
+      assertEquals(0, ids[4]);
+      assertArrayEquals(new long[] {1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1}, batch.attentionMask());
+      assertArrayEquals(new long[12], batch.typeIds());
+      assertTrue(batch.isSpecial(0, 0));
+      assertFalse(batch.isSpecial(0, 1));
+      assertTrue(batch.isSpecial(0, 3));
+      assertTrue(batch.isSpecial(0, 4));
+      assertFalse(batch.isContent(0, 4));
+      assertEquals(2, batch.contentTokens(0));
+      assertEquals(4, batch.attendedTokens(0));
+      assertEquals(4, batch.contentTokens(1));
+      assertEquals(SEP, ids[6 + 5]);
+    }
+  }
+
+  @Test
+  void truncatesToMaxTokensKeepingTheSpecialTokens() throws IOException {
+    try (HfTokenizer tokenizer = open(8)) {
+      TokenizedBatch batch = tokenizer.encode(List.of("one two three four five six seven eight"));
+      assertEquals(8, batch.length());
+      assertEquals(CLS, batch.inputIds()[0]);
+      assertEquals(SEP, batch.inputIds()[7]);
+      assertEquals(6, batch.contentTokens(0));
+    }
+  }
+
+  @Test
+  void missingTokenizerFileIsNamed() {
+    Path missing = TestModels.nativeCache().resolve("no-such-tokenizer.json");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> HfTokenizer.open(missing, 16, TestModels.nativeCache()));
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+}

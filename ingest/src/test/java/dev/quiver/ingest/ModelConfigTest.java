@@ -1,0 +1,121 @@
+package dev.quiver.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelConfigTest {
+
+  private static final String GOOD =
+      """
+      {
+        "dims": 768,
+        "pooling": "mean",
+        "normalize": false,
+        "max_tokens": 256,
+        "query_prefix": "query: ",
+        "document_prefix": "passage: ",
+        "output": "token_embeddings"
+      }
+      """;
+
+  @TempDir Path temp;
+
+  private IllegalArgumentException rejected(String json) {
+    return assertThrows(IllegalArgumentException.class, () -> ModelConfig.parse(json, "test.json"));
+  }
+
+  @Test
+  void readsAllKeysFromAFile() throws IOException {
+    Path file = Files.writeString(temp.resolve("quiver-model.json"), GOOD);
+    ModelConfig config = ModelConfig.read(file);
+    assertEquals(
+        new ModelConfig(768, Pooling.MEAN, false, 256, "query: ", "passage: ", "token_embeddings"),
+        config);
+    assertEquals("query: ", config.prefix(TextKind.QUERY));
+    assertEquals("passage: ", config.prefix(TextKind.DOCUMENT));
+  }
+
+  @Test
+  void optionalKeysHaveDefaults() {
+    ModelConfig config =
+        ModelConfig.parse(
+            "{\"dims\": 384, \"pooling\": \"cls\", \"max_tokens\": 512, \"output\": \"x\"}", "t");
+    assertTrue(config.normalize());
+    assertEquals("", config.queryPrefix());
+    assertEquals("", config.documentPrefix());
+    assertEquals(Pooling.CLS, config.pooling());
+  }
+
+  @Test
+  void unknownKeyIsRejectedNamingFileAndKey() throws IOException {
+    Path file =
+        Files.writeString(
+            temp.resolve("quiver-model.json"), GOOD.replace("\"dims\"", "\"dimensions\""));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.read(file));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key [dimensions]"), e.getMessage());
+  }
+
+  @Test
+  void badPoolingIsRejectedNamingTheKey() {
+    IllegalArgumentException e = rejected(GOOD.replace("\"mean\"", "\"max\""));
+    assertTrue(e.getMessage().contains("[test.json] key [pooling]"), e.getMessage());
+    assertTrue(e.getMessage().contains("[max]"), e.getMessage());
+    // pooling values are lower case, as written in the file
+    e = rejected(GOOD.replace("\"mean\"", "\"MEAN\""));
+    assertTrue(e.getMessage().contains("key [pooling]"), e.getMessage());
+  }
+
+  @Test
+  void badValuesAreRejectedNamingTheKey() {
+    assertTrue(rejected(GOOD.replace("768", "\"768\"")).getMessage().contains("key [dims]"));
+    assertTrue(rejected(GOOD.replace("768", "0")).getMessage().contains("key [dims]"));
+    assertTrue(rejected(GOOD.replace("768", "7.5")).getMessage().contains("key [dims]"));
+    assertTrue(rejected(GOOD.replace("256", "-1")).getMessage().contains("key [max_tokens]"));
+    assertTrue(
+        rejected(GOOD.replace("false", "\"false\"")).getMessage().contains("key [normalize]"));
+    assertTrue(
+        rejected(GOOD.replace("\"query: \"", "3")).getMessage().contains("key [query_prefix]"));
+    assertTrue(
+        rejected(GOOD.replace("\"token_embeddings\"", "\"\"")).getMessage().contains("[output]"));
+  }
+
+  @Test
+  void missingRequiredKeyIsNamed() {
+    IllegalArgumentException e = rejected("{\"dims\": 4, \"pooling\": \"cls\", \"max_tokens\": 8}");
+    assertTrue(e.getMessage().contains("key [output] is required"), e.getMessage());
+  }
+
+  @Test
+  void malformedJsonIsRejected() {
+    assertTrue(rejected("{\"dims\": 4,").getMessage().contains("[test.json] is not valid JSON"));
+    assertTrue(rejected("[1, 2]").getMessage().contains("one JSON object"));
+    assertTrue(rejected(GOOD + " {}").getMessage().contains("not valid JSON"));
+    IllegalArgumentException duplicate = rejected(GOOD.replace("{", "{\"dims\": 1,"));
+    assertTrue(duplicate.getMessage().contains("dims"), duplicate.getMessage());
+  }
+
+  @Test
+  void defaultModelConfigIsBgeSmall() throws IOException {
+    ModelConfig config = DefaultModel.config();
+    assertEquals(384, config.dims());
+    assertEquals(Pooling.CLS, config.pooling());
+    assertTrue(config.normalize());
+    assertEquals(512, config.maxTokens());
+    assertEquals("last_hidden_state", config.output());
+    assertEquals("Represent this sentence for searching relevant passages: ", config.queryPrefix());
+    assertEquals("", config.documentPrefix());
+    assertFalse(config.queryPrefix().isBlank());
+    // the copy the build puts next to the unpacked model is the same file
+    assertEquals(config, TestModels.defaultModel().config());
+  }
+}
