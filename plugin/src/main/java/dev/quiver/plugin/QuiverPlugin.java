@@ -2,25 +2,101 @@ package dev.quiver.plugin;
 
 import dev.quiver.plugin.codec.QuiverCodecEligibility;
 import dev.quiver.plugin.codec.QuiverCodecService;
+import dev.quiver.plugin.embed.EmbeddingEngine;
+import dev.quiver.plugin.embed.InferenceSettings;
+import dev.quiver.plugin.embed.QuiverEmbedProcessor;
+import dev.quiver.plugin.embed.RestModelsAction;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
+import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
+import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.EnginePlugin;
+import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.MapperPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.plugins.SearchPlugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
+import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
 
 /**
  * Quiver's entry point: registers the {@code quiver_vector} field, the {@code quiver_knn} query,
- * and the codec that writes Quiver fields with Quiver's formats. Holds no state of its own.
+ * the codec that writes Quiver fields with Quiver's formats, the {@code quiver_embed} processor and
+ * the models API. The embedding engine is created once, from the node's environment, by whichever
+ * of OpenSearch's calls needs it first.
  */
-public final class QuiverPlugin extends Plugin implements MapperPlugin, SearchPlugin, EnginePlugin {
+public final class QuiverPlugin extends Plugin
+    implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
+
+  private final Settings settings;
+  private EmbeddingEngine engine;
+
+  public QuiverPlugin(Settings settings) {
+    this.settings = settings;
+  }
+
+  private synchronized EmbeddingEngine engine(Environment environment) {
+    if (engine == null) {
+      engine = new EmbeddingEngine(environment, settings);
+    }
+    return engine;
+  }
+
+  /** Query text is embedded by the engine once it exists; before that it is refused. */
+  private CompletableFuture<float[]> embedQuery(String model, String text) {
+    EmbeddingEngine e;
+    synchronized (this) {
+      e = engine;
+    }
+    return e == null
+        ? CompletableFuture.failedFuture(
+            new IllegalStateException("the embedding engine of this node is not started"))
+        : e.embed(model, text);
+  }
+
+  @Override
+  public Collection<Object> createComponents(
+      Client client,
+      ClusterService clusterService,
+      ThreadPool threadPool,
+      ResourceWatcherService resourceWatcherService,
+      ScriptService scriptService,
+      NamedXContentRegistry xContentRegistry,
+      Environment environment,
+      NodeEnvironment nodeEnvironment,
+      NamedWriteableRegistry namedWriteableRegistry,
+      IndexNameExpressionResolver indexNameExpressionResolver,
+      Supplier<RepositoriesService> repositoriesServiceSupplier) {
+    return List.of(engine(environment));
+  }
 
   @Override
   public Map<String, Mapper.TypeParser> getMappers() {
@@ -29,11 +105,35 @@ public final class QuiverPlugin extends Plugin implements MapperPlugin, SearchPl
 
   @Override
   public List<QuerySpec<?>> getQueries() {
+    QueryEmbedder embedder = this::embedQuery;
     return List.of(
         new QuerySpec<>(
             QuiverKnnQueryBuilder.NAME,
-            QuiverKnnQueryBuilder::new,
-            QuiverKnnQueryBuilder::fromXContent));
+            in -> new QuiverKnnQueryBuilder(in, embedder),
+            parser -> QuiverKnnQueryBuilder.fromXContent(parser, embedder)));
+  }
+
+  @Override
+  public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+    return Map.of(
+        QuiverEmbedProcessor.TYPE,
+        new QuiverEmbedProcessor.Factory(engine(parameters.env).models()));
+  }
+
+  @Override
+  public List<RestHandler> getRestHandlers(
+      Settings settings,
+      RestController restController,
+      ClusterSettings clusterSettings,
+      IndexScopedSettings indexScopedSettings,
+      SettingsFilter settingsFilter,
+      IndexNameExpressionResolver indexNameExpressionResolver,
+      Supplier<DiscoveryNodes> nodesInCluster) {
+    EmbeddingEngine e;
+    synchronized (this) {
+      e = engine;
+    }
+    return e == null ? List.of() : List.of(new RestModelsAction(e.models()));
   }
 
   @Override
@@ -46,6 +146,20 @@ public final class QuiverPlugin extends Plugin implements MapperPlugin, SearchPl
 
   @Override
   public List<Setting<?>> getSettings() {
-    return List.of(QuiverCodecEligibility.ENABLED);
+    List<Setting<?>> all = new ArrayList<>(InferenceSettings.all());
+    all.add(QuiverCodecEligibility.ENABLED);
+    return all;
+  }
+
+  @Override
+  public void close() throws IOException {
+    EmbeddingEngine e;
+    synchronized (this) {
+      e = engine;
+      engine = null;
+    }
+    if (e != null) {
+      e.close();
+    }
   }
 }

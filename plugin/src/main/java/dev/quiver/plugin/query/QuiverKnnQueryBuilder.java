@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.core.ParseField;
@@ -30,6 +32,10 @@ import org.opensearch.index.query.QueryShardException;
  *                 "filter": {..}, "min_score": 0.5, "boost": 1.0, "_name": ".."}}
  * </pre>
  *
+ * <p>Instead of {@code vector}, {@code query_text} (with an optional {@code model}, default {@link
+ * #DEFAULT_MODEL}) is embedded with the model's query prefix when the search is rewritten on the
+ * coordinating node, off the transport threads.
+ *
  * <p>Each shard returns its {@code k} nearest documents; {@code num_candidates} (default {@link
  * #defaultNumCandidates(int)}) is the per-segment search beam, {@code filter} any query applied
  * while the graph is searched (not after), {@code min_score} a floor on the similarity score. An
@@ -49,14 +55,25 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   private static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
   private static final ParseField FILTER = new ParseField("filter");
   private static final ParseField MIN_SCORE = new ParseField("min_score");
+  private static final ParseField QUERY_TEXT = new ParseField("query_text");
+  private static final ParseField MODEL = new ParseField("model");
 
   private final String field;
   private final float[] vector;
+  private final String queryText;
+  private final String model;
   private final int k;
   private final int numCandidates;
   private final QueryBuilder filter;
   private final Float minScore;
 
+  /** Embeds {@code query_text}; null where no embedding engine is wired (then text is refused). */
+  private final QueryEmbedder embedder;
+
+  /** The vector of {@code query_text} once the asynchronous embedding has finished. */
+  private final Supplier<float[]> pendingVector;
+
+  /** A query by vector. */
   public QuiverKnnQueryBuilder(
       String field,
       float[] vector,
@@ -64,20 +81,51 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       Integer numCandidates,
       QueryBuilder filter,
       Float minScore) {
+    this(field, requireVector(vector), null, null, k, numCandidates, filter, minScore, null, null);
+  }
+
+  /** A query by text, embedded with {@code model} (the default model when null) at rewrite. */
+  public static QuiverKnnQueryBuilder ofText(
+      String field,
+      String queryText,
+      String model,
+      int k,
+      Integer numCandidates,
+      QueryBuilder filter,
+      Float minScore,
+      QueryEmbedder embedder) {
+    if (queryText == null || queryText.isBlank()) {
+      throw new IllegalArgumentException("[" + NAME + "] [query_text] must not be empty");
+    }
+    return new QuiverKnnQueryBuilder(
+        field,
+        null,
+        queryText,
+        model == null ? DEFAULT_MODEL : model,
+        k,
+        numCandidates,
+        filter,
+        minScore,
+        embedder,
+        null);
+  }
+
+  /** The model {@code query_text} is embedded with when none is named. */
+  public static final String DEFAULT_MODEL = "bge-small-en-v1.5";
+
+  private QuiverKnnQueryBuilder(
+      String field,
+      float[] vector,
+      String queryText,
+      String model,
+      int k,
+      Integer numCandidates,
+      QueryBuilder filter,
+      Float minScore,
+      QueryEmbedder embedder,
+      Supplier<float[]> pendingVector) {
     if (field == null || field.isEmpty()) {
       throw new IllegalArgumentException("[" + NAME + "] requires [field]");
-    }
-    if (vector == null) {
-      throw new IllegalArgumentException("[" + NAME + "] requires [vector]");
-    }
-    if (vector.length == 0) {
-      throw new IllegalArgumentException("[" + NAME + "] [vector] must not be empty");
-    }
-    for (int i = 0; i < vector.length; i++) {
-      if (Float.isFinite(vector[i]) == false) {
-        throw new IllegalArgumentException(
-            "[" + NAME + "] [vector] element [" + i + "] is not a finite float32");
-      }
     }
     if (k <= 0 || k > MAX_K) {
       throw new IllegalArgumentException(
@@ -104,10 +152,48 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     }
     this.field = field;
     this.vector = vector;
+    this.queryText = queryText;
+    this.model = model;
     this.k = k;
     this.numCandidates = candidates;
     this.filter = filter;
     this.minScore = minScore;
+    this.embedder = embedder;
+    this.pendingVector = pendingVector;
+  }
+
+  private static float[] requireVector(float[] vector) {
+    if (vector == null) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [vector] or [query_text]");
+    }
+    if (vector.length == 0) {
+      throw new IllegalArgumentException("[" + NAME + "] [vector] must not be empty");
+    }
+    for (int i = 0; i < vector.length; i++) {
+      if (Float.isFinite(vector[i]) == false) {
+        throw new IllegalArgumentException(
+            "[" + NAME + "] [vector] element [" + i + "] is not a finite float32");
+      }
+    }
+    return vector;
+  }
+
+  private QuiverKnnQueryBuilder with(
+      float[] newVector, QueryBuilder newFilter, Supplier<float[]> pending) {
+    QuiverKnnQueryBuilder copy =
+        new QuiverKnnQueryBuilder(
+            field,
+            newVector,
+            newVector == null ? queryText : null,
+            newVector == null ? model : null,
+            k,
+            numCandidates,
+            newFilter,
+            minScore,
+            embedder,
+            pending);
+    copy.boost(boost).queryName(queryName);
+    return copy;
   }
 
   /** The beam used when none is given: 100, or k when k is larger. */
@@ -115,20 +201,30 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     return Math.max(k, 100);
   }
 
-  public QuiverKnnQueryBuilder(StreamInput in) throws IOException {
+  public QuiverKnnQueryBuilder(StreamInput in, QueryEmbedder embedder) throws IOException {
     super(in);
     this.field = in.readString();
-    this.vector = in.readFloatArray();
+    this.vector = in.readBoolean() ? in.readFloatArray() : null;
+    this.queryText = in.readOptionalString();
+    this.model = in.readOptionalString();
     this.k = in.readVInt();
     this.numCandidates = in.readVInt();
     this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
     this.minScore = in.readOptionalFloat();
+    this.embedder = embedder;
+    this.pendingVector = null;
   }
 
   @Override
   protected void doWriteTo(StreamOutput out) throws IOException {
     out.writeString(field);
-    out.writeFloatArray(vector);
+    float[] v = resolvedVector();
+    out.writeBoolean(v != null);
+    if (v != null) {
+      out.writeFloatArray(v);
+    }
+    out.writeOptionalString(v != null ? null : queryText);
+    out.writeOptionalString(v != null ? null : model);
     out.writeVInt(k);
     out.writeVInt(numCandidates);
     out.writeOptionalNamedWriteable(filter);
@@ -155,7 +251,13 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   protected void doXContent(XContentBuilder builder, Params params) throws IOException {
     builder.startObject(NAME);
     builder.field(FIELD.getPreferredName(), field);
-    builder.array(VECTOR.getPreferredName(), vector);
+    float[] v = resolvedVector();
+    if (v != null) {
+      builder.array(VECTOR.getPreferredName(), v);
+    } else {
+      builder.field(QUERY_TEXT.getPreferredName(), queryText);
+      builder.field(MODEL.getPreferredName(), model);
+    }
     builder.field(K.getPreferredName(), k);
     builder.field(NUM_CANDIDATES.getPreferredName(), numCandidates);
     if (filter != null) {
@@ -169,9 +271,12 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   }
 
   /** Parses the query body; unknown keys and wrong types are 400s naming the key. */
-  public static QuiverKnnQueryBuilder fromXContent(XContentParser parser) throws IOException {
+  public static QuiverKnnQueryBuilder fromXContent(XContentParser parser, QueryEmbedder embedder)
+      throws IOException {
     String field = null;
     float[] vector = null;
+    String queryText = null;
+    String model = null;
     Integer k = null;
     Integer numCandidates = null;
     QueryBuilder filter = null;
@@ -194,6 +299,10 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
         throw error(parser, "[" + current + "] must be a value, got [" + token + "]");
       } else if (FIELD.match(current, parser.getDeprecationHandler())) {
         field = parser.text();
+      } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
+        queryText = parser.text();
+      } else if (MODEL.match(current, parser.getDeprecationHandler())) {
+        model = parser.text();
       } else if (K.match(current, parser.getDeprecationHandler())) {
         k = intValue(parser, current, token);
       } else if (NUM_CANDIDATES.match(current, parser.getDeprecationHandler())) {
@@ -209,17 +318,25 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
             parser,
             "unknown field ["
                 + current
-                + "], expected one of [field, vector, k, num_candidates, filter, min_score, boost,"
-                + " _name]");
+                + "], expected one of [field, vector, query_text, model, k, num_candidates, filter,"
+                + " min_score, boost, _name]");
       }
     }
     if (k == null) {
       throw error(parser, "requires [k]");
     }
+    if (vector != null && queryText != null) {
+      throw error(parser, "takes [vector] or [query_text], not both");
+    }
+    if (model != null && queryText == null) {
+      throw error(parser, "[model] goes with [query_text]");
+    }
     try {
-      return new QuiverKnnQueryBuilder(field, vector, k, numCandidates, filter, minScore)
-          .boost(boost)
-          .queryName(queryName);
+      QuiverKnnQueryBuilder builder =
+          queryText != null
+              ? ofText(field, queryText, model, k, numCandidates, filter, minScore, embedder)
+              : new QuiverKnnQueryBuilder(field, vector, k, numCandidates, filter, minScore);
+      return builder.boost(boost).queryName(queryName);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
     }
@@ -260,8 +377,43 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     return new ParsingException(parser.getTokenLocation(), "[" + NAME + "] " + message);
   }
 
+  private float[] resolvedVector() {
+    return vector != null ? vector : pendingVector == null ? null : pendingVector.get();
+  }
+
+  /**
+   * Rewrites the filter, and embeds {@code query_text} once, asynchronously, on the node that
+   * coordinates the search (on Quiver's inference threads): shards receive the vector.
+   */
   @Override
   protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+    if (vector == null) {
+      if (pendingVector != null) {
+        float[] v = pendingVector.get();
+        return v == null ? this : with(v, filter, null);
+      }
+      if (embedder == null) {
+        throw new IllegalStateException(
+            "[" + NAME + "] [query_text] cannot be embedded: no embedding engine on this node");
+      }
+      AtomicReference<float[]> result = new AtomicReference<>();
+      String text = queryText;
+      String modelName = model;
+      context.registerAsyncAction(
+          (client, listener) ->
+              embedder
+                  .embed(modelName, text)
+                  .whenComplete(
+                      (v, e) -> {
+                        if (e != null) {
+                          listener.onFailure(QueryEmbedder.unwrap(e));
+                        } else {
+                          result.set(v);
+                          listener.onResponse(null);
+                        }
+                      }));
+      return with(null, filter, result::get);
+    }
     if (filter == null) {
       return this;
     }
@@ -269,13 +421,15 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     if (rewritten == filter) {
       return this;
     }
-    return new QuiverKnnQueryBuilder(field, vector, k, numCandidates, rewritten, minScore)
-        .boost(boost)
-        .queryName(queryName);
+    return with(vector, rewritten, null);
   }
 
   @Override
   protected Query doToQuery(QueryShardContext context) throws IOException {
+    float[] vector = resolvedVector();
+    if (vector == null) {
+      throw new IllegalStateException("[" + NAME + "] [query_text] was not embedded before search");
+    }
     MappedFieldType type = context.fieldMapper(field);
     if (type == null) {
       return new MatchNoDocsQuery("field [" + field + "] is not mapped");
@@ -318,7 +472,9 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   @Override
   protected boolean doEquals(QuiverKnnQueryBuilder other) {
     return field.equals(other.field)
-        && Arrays.equals(vector, other.vector)
+        && Arrays.equals(resolvedVector(), other.resolvedVector())
+        && Objects.equals(queryText, other.queryText)
+        && Objects.equals(model, other.model)
         && k == other.k
         && numCandidates == other.numCandidates
         && Objects.equals(filter, other.filter)
@@ -327,7 +483,15 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
 
   @Override
   protected int doHashCode() {
-    return Objects.hash(field, Arrays.hashCode(vector), k, numCandidates, filter, minScore);
+    return Objects.hash(
+        field,
+        Arrays.hashCode(resolvedVector()),
+        queryText,
+        model,
+        k,
+        numCandidates,
+        filter,
+        minScore);
   }
 
   @Override

@@ -28,7 +28,7 @@ import org.opensearch.search.SearchModule;
 class QuiverKnnQueryBuilderTests {
 
   private static final SearchModule SEARCH =
-      new SearchModule(Settings.EMPTY, List.of(new QuiverPlugin()));
+      new SearchModule(Settings.EMPTY, List.of(new QuiverPlugin(Settings.EMPTY)));
   private static final NamedWriteableRegistry WRITEABLES =
       new NamedWriteableRegistry(SEARCH.getNamedWriteables());
   private static final NamedXContentRegistry XCONTENT =

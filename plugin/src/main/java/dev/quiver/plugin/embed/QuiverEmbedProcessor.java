@@ -1,0 +1,282 @@
+package dev.quiver.plugin.embed;
+
+import dev.quiver.ingest.DefaultModel;
+import dev.quiver.ingest.TextKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.opensearch.ingest.AbstractBatchingProcessor;
+import org.opensearch.ingest.ConfigurationUtils;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+
+/**
+ * The {@code quiver_embed} ingest processor: embeds text fields with a model of this node and
+ * writes a dense vector ({@code "output": "dense"}) or per-token vectors ({@code "tokens"}).
+ *
+ * <pre>
+ * {"quiver_embed": {"model": "bge-small-en-v1.5", "field_map": {"title": "title_vec"},
+ *                   "output": "dense", "ignore_missing": false, "batch_size": 32}}
+ * </pre>
+ *
+ * <p>Inference runs on Quiver's inference threads; the processor completes asynchronously, so it
+ * never blocks write or transport threads. In a bulk request the documents of a batch are embedded
+ * together, and a document that cannot be embedded (missing field, not a string, empty string)
+ * fails alone with its reason.
+ */
+public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
+
+  public static final String TYPE = "quiver_embed";
+
+  /** What the processor writes. */
+  enum Output {
+    DENSE,
+    TOKENS
+  }
+
+  private final ModelRegistry models;
+  private final String model;
+  private final Map<String, String> fieldMap;
+  private final Output output;
+  private final boolean ignoreMissing;
+
+  QuiverEmbedProcessor(
+      String tag,
+      String description,
+      int batchSize,
+      ModelRegistry models,
+      String model,
+      Map<String, String> fieldMap,
+      Output output,
+      boolean ignoreMissing) {
+    super(tag, description, batchSize);
+    this.models = models;
+    this.model = model;
+    this.fieldMap = fieldMap;
+    this.output = output;
+    this.ignoreMissing = ignoreMissing;
+  }
+
+  @Override
+  public String getType() {
+    return TYPE;
+  }
+
+  /** The texts of one document, in field-map order, with the target field of each. */
+  private record Texts(List<String> texts, List<String> targets) {}
+
+  private Texts textsOf(IngestDocument doc) {
+    List<String> texts = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    for (Map.Entry<String, String> e : fieldMap.entrySet()) {
+      String field = e.getKey();
+      if (doc.hasField(field) == false) {
+        if (ignoreMissing) {
+          continue;
+        }
+        throw new IllegalArgumentException(
+            "[" + TYPE + "] field [" + field + "] is missing (set ignore_missing to skip it)");
+      }
+      Object value = doc.getFieldValue(field, Object.class);
+      if (value == null && ignoreMissing) {
+        continue;
+      }
+      if (value instanceof String == false) {
+        throw new IllegalArgumentException(
+            "["
+                + TYPE
+                + "] field ["
+                + field
+                + "] must be a string, got ["
+                + (value == null ? "null" : value.getClass().getSimpleName())
+                + "]");
+      }
+      String text = (String) value;
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is empty");
+      }
+      texts.add(text);
+      targets.add(e.getValue());
+    }
+    return new Texts(texts, targets);
+  }
+
+  private CompletableFuture<List<Object>> run(List<String> texts) {
+    if (texts.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return switch (output) {
+      case DENSE ->
+          models
+              .embed(model, texts, TextKind.DOCUMENT)
+              .thenApply(vs -> vs.stream().<Object>map(QuiverEmbedProcessor::toList).toList());
+      case TOKENS ->
+          models
+              .tokenVectors(model, texts, TextKind.DOCUMENT)
+              .thenApply(
+                  vs ->
+                      vs.stream()
+                          .<Object>map(
+                              rows -> {
+                                List<List<Float>> list = new ArrayList<>(rows.length);
+                                for (float[] row : rows) {
+                                  list.add(toList(row));
+                                }
+                                return list;
+                              })
+                          .toList());
+    };
+  }
+
+  static List<Float> toList(float[] v) {
+    List<Float> list = new ArrayList<>(v.length);
+    for (float x : v) {
+      list.add(x);
+    }
+    return list;
+  }
+
+  @Override
+  public void execute(IngestDocument doc, BiConsumer<IngestDocument, Exception> handler) {
+    Texts texts;
+    try {
+      texts = textsOf(doc);
+    } catch (Exception e) {
+      handler.accept(null, e);
+      return;
+    }
+    run(texts.texts())
+        .whenComplete(
+            (vectors, e) -> {
+              if (e != null) {
+                handler.accept(null, failure(e));
+                return;
+              }
+              for (int i = 0; i < vectors.size(); i++) {
+                doc.setFieldValue(texts.targets().get(i), vectors.get(i));
+              }
+              handler.accept(doc, null);
+            });
+  }
+
+  @Override
+  public IngestDocument execute(IngestDocument doc) throws Exception {
+    CompletableFuture<IngestDocument> done = new CompletableFuture<>();
+    execute(
+        doc,
+        (result, e) -> {
+          if (e != null) {
+            done.completeExceptionally(e);
+          } else {
+            done.complete(result);
+          }
+        });
+    try {
+      return done.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  protected void subBatchExecute(
+      List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
+    List<String> all = new ArrayList<>();
+    List<IngestDocumentWrapper> ok = new ArrayList<>();
+    List<Texts> perDoc = new ArrayList<>();
+    for (IngestDocumentWrapper wrapper : docs) {
+      if (wrapper.getException() != null || wrapper.getIngestDocument() == null) {
+        continue;
+      }
+      try {
+        Texts texts = textsOf(wrapper.getIngestDocument());
+        ok.add(wrapper);
+        perDoc.add(texts);
+        all.addAll(texts.texts());
+      } catch (Exception e) {
+        wrapper.update(wrapper.getIngestDocument(), e);
+      }
+    }
+    run(all)
+        .whenComplete(
+            (vectors, e) -> {
+              int next = 0;
+              for (int d = 0; d < ok.size(); d++) {
+                IngestDocumentWrapper wrapper = ok.get(d);
+                Texts texts = perDoc.get(d);
+                if (e != null) {
+                  wrapper.update(wrapper.getIngestDocument(), failure(e));
+                  continue;
+                }
+                for (String target : texts.targets()) {
+                  wrapper.getIngestDocument().setFieldValue(target, vectors.get(next++));
+                }
+              }
+              handler.accept(docs);
+            });
+  }
+
+  private static Exception failure(Throwable e) {
+    Throwable t = e;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof Exception ex ? ex : new RuntimeException(t);
+  }
+
+  /** Parses and validates the processor's configuration. */
+  public static final class Factory extends AbstractBatchingProcessor.Factory {
+    private final ModelRegistry models;
+
+    public Factory(ModelRegistry models) {
+      super(TYPE);
+      this.models = models;
+    }
+
+    @Override
+    protected AbstractBatchingProcessor newProcessor(
+        String tag, String description, int batchSize, Map<String, Object> config) {
+      String model =
+          ConfigurationUtils.readStringProperty(TYPE, tag, config, "model", DefaultModel.NAME);
+      if (models.has(model) == false) {
+        throw ConfigurationUtils.newConfigurationException(
+            TYPE, tag, "model", "unknown model [" + model + "]; this node has " + models.names());
+      }
+      Map<String, Object> rawMap = ConfigurationUtils.readMap(TYPE, tag, config, "field_map");
+      if (rawMap.isEmpty()) {
+        throw ConfigurationUtils.newConfigurationException(
+            TYPE, tag, "field_map", "must map at least one text field to a target field");
+      }
+      Map<String, String> fieldMap = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : rawMap.entrySet()) {
+        if (e.getValue() instanceof String target && target.isBlank() == false) {
+          fieldMap.put(e.getKey(), target);
+        } else {
+          throw ConfigurationUtils.newConfigurationException(
+              TYPE,
+              tag,
+              "field_map",
+              "target of [" + e.getKey() + "] must be a field name, got [" + e.getValue() + "]");
+        }
+      }
+      String outputName =
+          ConfigurationUtils.readStringProperty(TYPE, tag, config, "output", "dense");
+      Output output =
+          switch (outputName) {
+            case "dense" -> Output.DENSE;
+            case "tokens" -> Output.TOKENS;
+            default ->
+                throw ConfigurationUtils.newConfigurationException(
+                    TYPE, tag, "output", "must be [dense] or [tokens], got [" + outputName + "]");
+          };
+      boolean ignoreMissing =
+          ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+      return new QuiverEmbedProcessor(
+          tag, description, batchSize, models, model, fieldMap, output, ignoreMissing);
+    }
+  }
+}
