@@ -42,6 +42,24 @@ final class TestModels {
    * the system property {@code quiver.test.sharedDir} when it is set.
    */
   static Path scifactOrSkip() {
+    return sharedOrSkip(
+        "vectors/scifact-bge-small",
+        List.of("base.fvecs", "base.txt.gz"),
+        "the comparison with the reference embeddings");
+  }
+
+  /**
+   * The BEIR SciFact test split ({@code corpus.jsonl.gz}, {@code queries.jsonl}), or a skipped test
+   * when the shared data is absent. Looked up like {@link #scifactOrSkip()}.
+   */
+  static Path scifactDatasetOrSkip() {
+    return sharedOrSkip(
+        "datasets/scifact",
+        List.of("corpus.jsonl.gz", "queries.jsonl"),
+        "the comparison with the independent ONNX Runtime reference");
+  }
+
+  private static Path sharedOrSkip(String relative, List<String> files, String skipped) {
     String override = System.getProperty("quiver.test.sharedDir");
     Path projectRoot = Path.of(System.getProperty("quiver.test.projectRoot", ".."));
     List<Path> sharedDirs =
@@ -49,17 +67,21 @@ final class TestModels {
             ? List.of(Path.of(override))
             : List.of(projectRoot.resolve("../shared"), Path.of("/work/shared"));
     for (Path shared : sharedDirs) {
-      Path candidate = shared.resolve("vectors/scifact-bge-small");
-      if (Files.isRegularFile(candidate.resolve("base.fvecs"))
-          && Files.isRegularFile(candidate.resolve("base.txt.gz"))) {
+      Path candidate = shared.resolve(relative);
+      if (files.stream().allMatch(f -> Files.isRegularFile(candidate.resolve(f)))) {
         return candidate;
       }
     }
     assumeTrue(
         false,
-        "shared evaluation data vectors/scifact-bge-small/{base.txt.gz,base.fvecs} not found in "
+        "shared evaluation data "
+            + relative
+            + "/"
+            + files
+            + " not found in "
             + sharedDirs
-            + ": skipping the comparison with the reference embeddings");
+            + ": skipping "
+            + skipped);
     throw new AssertionError("unreachable");
   }
 
