@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: builds Quiver, starts a real OpenSearch 3.8.0 node with the plugin installed,
-# indexes a demo corpus (world cities as unit vectors on the globe, so "nearest vector" means
-# "nearest city"), runs quiver_knn queries and prints the results, then stops the node.
+# The main job: builds Quiver, starts a real OpenSearch 3.8.0 node with the plugin and its default
+# model installed, indexes a small demo corpus of texts through the quiver_embed pipeline (embedded
+# in-process with ONNX Runtime), runs quiver_knn queries by text and prints the results, then stops
+# the node.
 # Run as a normal (non-root) user: OpenSearch refuses to start as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ rm -rf "$DEMO" && mkdir -p "$DEMO"
 unzip -q "$ARTIFACTS/opensearch.zip" -d "$DEMO"
 HOME_DIR="$(cd "$DEMO"/opensearch-* && pwd)"
 export OPENSEARCH_JAVA_HOME="$JAVA_HOME" OPENSEARCH_JAVA_OPTS="-Xms1g -Xmx1g"
+command -v python3 > /dev/null || { echo "the demo prints results with python3: install it" >&2; exit 1; }
 "$HOME_DIR/bin/opensearch-plugin" install --batch "file://$PWD/$ARTIFACTS/quiver-plugin.zip"
 
 port=9200
@@ -42,92 +44,86 @@ call() { # method path [body]
   echo
 }
 
-echo "== Creating index 'cities' with a quiver_vector field"
-call PUT /cities '{
-  "settings": {"number_of_shards": 1, "number_of_replicas": 0},
-  "mappings": {"properties": {
-    "name": {"type": "keyword"}, "continent": {"type": "keyword"},
-    "location": {"type": "quiver_vector", "dims": 3, "similarity": "cosine",
-                 "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}}}}}'
+echo "== Models on this node (the default model ships inside the plugin)"
+for _ in $(seq 1 120); do
+  curl -s "$URL/_plugins/_quiver/models" | grep -q '"state":"loaded"' && break
+  sleep 1
+done
+call GET "/_plugins/_quiver/models?pretty"
 
-# name|continent|latitude|longitude
-CITIES='Paris|Europe|48.86|2.35
-London|Europe|51.51|-0.13
-Berlin|Europe|52.52|13.40
-Madrid|Europe|40.42|-3.70
-Rome|Europe|41.90|12.50
-Vienna|Europe|48.21|16.37
-Amsterdam|Europe|52.37|4.90
-Brussels|Europe|50.85|4.35
-Zurich|Europe|47.38|8.54
-Stockholm|Europe|59.33|18.07
-Warsaw|Europe|52.23|21.01
-Lisbon|Europe|38.72|-9.14
-Athens|Europe|37.98|23.73
-Dublin|Europe|53.35|-6.26
-New York|North America|40.71|-74.01
-Chicago|North America|41.88|-87.63
-Toronto|North America|43.65|-79.38
-Mexico City|North America|19.43|-99.13
-Los Angeles|North America|34.05|-118.24
-Vancouver|North America|49.28|-123.12
-Sao Paulo|South America|-23.55|-46.63
-Buenos Aires|South America|-34.60|-58.38
-Lima|South America|-12.05|-77.04
-Bogota|South America|4.71|-74.07
-Cairo|Africa|30.04|31.24
-Lagos|Africa|6.52|3.38
-Nairobi|Africa|-1.29|36.82
-Johannesburg|Africa|-26.20|28.05
-Casablanca|Africa|33.57|-7.59
-Tunis|Africa|36.81|10.18
-Tokyo|Asia|35.68|139.69
-Seoul|Asia|37.57|126.98
-Beijing|Asia|39.90|116.41
-Shanghai|Asia|31.23|121.47
-Mumbai|Asia|19.08|72.88
-Delhi|Asia|28.61|77.21
-Singapore|Asia|1.35|103.82
-Istanbul|Asia|41.01|28.98
-Dubai|Asia|25.20|55.27
-Sydney|Oceania|-33.87|151.21
-Melbourne|Oceania|-37.81|144.96
-Auckland|Oceania|-36.85|174.76'
+echo "== Ingest pipeline: quiver_embed turns 'text' into a 384-d vector with bge-small-en-v1.5 (in-process ONNX Runtime)"
+call PUT /_ingest/pipeline/embed '{
+  "processors": [{"quiver_embed": {"model": "bge-small-en-v1.5", "field_map": {"text": "embedding"}, "batch_size": 16}}]}'
 
-vector_of() { # latitude longitude -> [x,y,z] on the unit sphere
-  awk -v la="$1" -v lo="$2" 'BEGIN { r = atan2(0, -1) / 180;
-    printf "[%.6f,%.6f,%.6f]", cos(la*r)*cos(lo*r), cos(la*r)*sin(lo*r), sin(la*r) }'
-}
+echo "== Index 'facts' with a quiver_vector field, the pipeline as default"
+call PUT /facts '{
+  "settings": {"number_of_shards": 1, "number_of_replicas": 0, "default_pipeline": "embed"},
+  "mappings": {"_source": {"excludes": ["embedding"]}, "properties": {
+    "text": {"type": "text"}, "topic": {"type": "keyword"},
+    "embedding": {"type": "quiver_vector", "dims": 384, "similarity": "cosine",
+                  "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}}}}}'
 
-echo "== Indexing $(echo "$CITIES" | wc -l) cities"
+# topic|text
+FACTS='health|Vaccines train the immune system to recognise a pathogen before an infection happens.
+health|Regular physical exercise lowers blood pressure and the risk of heart disease.
+health|Antibiotics kill bacteria but have no effect on viral infections such as the flu.
+health|Sleep deprivation impairs memory consolidation and attention.
+health|A diet rich in fibre supports healthy digestion and gut bacteria.
+earth|Earthquakes happen when tectonic plates slip suddenly along a fault.
+earth|Volcanoes form where magma from the mantle reaches the surface.
+earth|Glaciers carve U-shaped valleys as they slowly move downhill.
+earth|Ocean tides are caused mainly by the gravitational pull of the Moon.
+earth|Hurricanes draw their energy from warm ocean water.
+space|The Sun is a medium-sized star about 4.6 billion years old.
+space|Jupiter is the largest planet in the solar system and has dozens of moons.
+space|A light-year is the distance light travels in one year, about 9.46 trillion kilometres.
+space|Black holes have gravity so strong that not even light can escape them.
+space|The International Space Station orbits Earth roughly every 90 minutes.
+tech|Search engines build an inverted index that maps each word to the documents containing it.
+tech|Vector databases find the nearest neighbours of an embedding among millions of vectors.
+tech|HNSW is a graph index for approximate nearest neighbour search.
+tech|Compilers translate source code into machine instructions.
+tech|Public-key cryptography lets two parties agree on a secret over an open channel.
+food|Bread rises because yeast ferments sugars and releases carbon dioxide.
+food|Espresso is brewed by forcing hot water through finely ground coffee under pressure.
+food|Olive oil is pressed from the fruit of olive trees, common around the Mediterranean.
+food|Cheese is made by curdling milk with rennet or acid and ageing the curds.
+history|The printing press, developed by Gutenberg around 1440, spread books across Europe.
+history|The Roman aqueducts carried water to cities over long distances using gravity.
+history|The first powered airplane flight was made by the Wright brothers in 1903.
+history|The Great Wall of China was built over centuries to protect against northern invasions.'
+
+echo "== Indexing $(echo "$FACTS" | wc -l) short texts through the pipeline"
 BULK=""
-while IFS='|' read -r name continent lat lon; do
-  BULK+="{\"index\":{\"_id\":\"$name\"}}"$'\n'
-  BULK+="{\"name\":\"$name\",\"continent\":\"$continent\",\"location\":$(vector_of "$lat" "$lon")}"$'\n'
-done <<< "$CITIES"
-curl -sS -X POST "$URL/cities/_bulk?refresh=true" -H 'Content-Type: application/x-ndjson' \
+i=0
+while IFS='|' read -r topic text; do
+  i=$((i + 1))
+  BULK+="{\"index\":{\"_id\":\"$i\"}}"$'\n'"{\"topic\":\"$topic\",\"text\":\"$text\"}"$'\n'
+done <<< "$FACTS"
+curl -sS -X POST "$URL/facts/_bulk?refresh=true" -H 'Content-Type: application/x-ndjson' \
   --data-binary "$BULK" | grep -o '"errors":[a-z]*'
 
-show() { # prints rank, city, score and the great-circle distance implied by the cosine score
-  awk 'BEGIN { RS="\\{\"_index\""; } NR > 1 {
-      match($0, /"_id":"[^"]*"/); id = substr($0, RSTART + 7, RLENGTH - 8);
-      match($0, /"_score":[0-9.eE-]+/); s = substr($0, RSTART + 9, RLENGTH - 9);
-      c = 2 * s - 1; if (c > 1) c = 1; km = 6371 * atan2(sqrt(1 - c * c), c);
-      printf "   %d. %-14s score %.5f  (~%5.0f km)\n", NR - 1, id, s, km }'
+show() { # rank, score, topic and text of each hit
+  python3 -c 'import json, sys
+for n, h in enumerate(json.load(sys.stdin)["hits"]["hits"], 1):
+    print("   %d. %.4f  [%s] %s" % (n, h["_score"], h["_source"]["topic"], h["_source"]["text"]))'
 }
 
-knn() { # title latitude longitude k [extra json]
+ask() { # title body
   echo "== $1"
-  local q="{\"size\":$4,\"_source\":false,\"query\":{\"quiver_knn\":{\"field\":\"location\",\"vector\":$(vector_of "$2" "$3"),\"k\":$4${5:-}}}}"
-  echo "   query: $q"
-  call POST /cities/_search "$q" | show
+  echo "   query: $2"
+  curl -sS -X POST "$URL/facts/_search" -H 'Content-Type: application/json' -d "$2" | show
 }
 
-knn "5 cities nearest to Paris (48.86, 2.35)" 48.86 2.35 5
-knn "3 cities nearest to Honolulu (21.31, -157.86)" 21.31 -157.86 3
-knn "3 African cities nearest to Rome, filter applied during the graph search" 41.90 12.50 3 \
-  ',"filter":{"term":{"continent":"Africa"}}'
-knn "Cities within ~1,000 km of Berlin (min_score)" 52.52 13.40 10 ',"min_score":0.99385'
-echo "== Bad input is a 400 naming the field and the problem:"
-call PUT /cities/_doc/bad '{"name":"Nowhere","location":[1,2]}'
+ask "Semantic search: no keyword in common with the best answer" \
+  '{"size": 3, "query": {"quiver_knn": {"field": "embedding", "query_text": "why does the ground shake", "k": 3}}}'
+ask "Query text is embedded on the node, with the model's query prefix" \
+  '{"size": 3, "query": {"quiver_knn": {"field": "embedding", "query_text": "how do shots protect us from disease", "k": 3}}}'
+ask "Filter applied during the graph search: only the 'space' topic" \
+  '{"size": 3, "query": {"quiver_knn": {"field": "embedding", "query_text": "how far away are things in the universe", "k": 3, "filter": {"term": {"topic": "space"}}}}}'
+ask "quiver_knn inside bool, with a keyword clause" \
+  '{"size": 3, "query": {"bool": {"must": [{"quiver_knn": {"field": "embedding", "query_text": "finding similar items quickly", "k": 5}}], "should": [{"match": {"text": "graph"}}]}}}'
+echo "== Bad input is a 400 naming the field and the problem, and the document is not indexed:"
+call PUT /facts/_doc/bad '{"topic": "none", "text": ""}'
+call PUT "/facts/_doc/bad2?pipeline=_none" '{"topic": "none", "embedding": [1, 2]}'
 echo "== Done; stopping the node."
