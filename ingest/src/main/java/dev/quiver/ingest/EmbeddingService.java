@@ -106,8 +106,7 @@ public final class EmbeddingService implements AutoCloseable {
    */
   public CompletableFuture<List<float[]>> embed(
       OnnxEmbedder embedder, List<String> texts, TextKind kind) {
-    List<String> copy = List.copyOf(texts);
-    return submit(() -> embedder.embed(copy, kind));
+    return embed(embedder, texts, kind, LongText.TRUNCATE);
   }
 
   /**
@@ -120,8 +119,39 @@ public final class EmbeddingService implements AutoCloseable {
    */
   public CompletableFuture<List<float[][]>> tokenVectors(
       OnnxEmbedder embedder, List<String> texts, TextKind kind) {
+    return tokenVectors(embedder, texts, kind, LongText.TRUNCATE);
+  }
+
+  /**
+   * Queues the dense embedding of texts, long texts truncated or chunked.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @param longText what to do with texts longer than the model's {@code max_tokens}
+   * @return a future of one vector per text
+   * @see OnnxEmbedder#embed(List, TextKind, LongText)
+   */
+  public CompletableFuture<List<float[]>> embed(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind, LongText longText) {
     List<String> copy = List.copyOf(texts);
-    return submit(() -> embedder.tokenVectors(copy, kind));
+    return submit(() -> embedder.embed(copy, kind, longText));
+  }
+
+  /**
+   * Queues the computation of per-token vectors, long texts truncated or chunked.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @param longText what to do with texts longer than the model's {@code max_tokens}
+   * @return a future of the token vectors of each text
+   * @see OnnxEmbedder#tokenVectors(List, TextKind, LongText)
+   */
+  public CompletableFuture<List<float[][]>> tokenVectors(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind, LongText longText) {
+    List<String> copy = List.copyOf(texts);
+    return submit(() -> embedder.tokenVectors(copy, kind, longText));
   }
 
   /**

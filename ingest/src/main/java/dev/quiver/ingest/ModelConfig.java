@@ -23,8 +23,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code dims} (required, integer 1..65536): size of the embedding vectors;
  *   <li>{@code pooling} (required, {@code cls} or {@code mean}): how token vectors are pooled;
- *   <li>{@code max_tokens} (required, integer 1..65536): longer texts are truncated to this many
- *       tokens, special tokens included;
+ *   <li>{@code max_tokens} (required, integer 1..65536): the most tokens the model is run on,
+ *       special tokens included; longer texts are truncated to it, or cut into chunks of at most
+ *       this many tokens (see {@link LongText});
  *   <li>{@code output} (required, string): the ONNX output to read, {@code [batch, tokens, dims]}
  *       (for example {@code last_hidden_state}) or already pooled {@code [batch, dims]} (for
  *       example {@code sentence_embedding});

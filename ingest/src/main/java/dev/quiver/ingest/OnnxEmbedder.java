@@ -18,10 +18,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * Embeds texts with one ONNX model: tokenizes (with {@link HfTokenizer}), runs the model (one
@@ -33,10 +35,20 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * configured output is either {@code [batch, tokens, dims]} (pooled here) or {@code [batch, dims]}
  * (used as it is).
  *
+ * <p>Texts longer than the model's {@code max_tokens} are truncated, or cut into chunks embedded
+ * separately when asked to ({@link LongText}).
+ *
  * <p>Thread-safe: {@link #embed} and {@link #tokenVectors} may run concurrently; {@link #close}
  * waits for running calls.
  */
 public final class OnnxEmbedder implements AutoCloseable {
+
+  /**
+   * The most chunks {@link LongText#CHUNK} cuts one text into: 64 chunks of 510 tokens are about
+   * 32,000 tokens (some 25,000 English words) for the default model, each chunk costing a model
+   * run; longer texts are refused rather than tying up the inference threads.
+   */
+  public static final int MAX_CHUNKS = 64;
 
   static final String INPUT_IDS = "input_ids";
   static final String ATTENTION_MASK = "attention_mask";
@@ -163,7 +175,7 @@ public final class OnnxEmbedder implements AutoCloseable {
   }
 
   /**
-   * Embeds one text.
+   * Embeds one text, truncating it to {@code max_tokens}.
    *
    * @param text the text
    * @param kind query or document, which selects the prefix
@@ -182,17 +194,56 @@ public final class OnnxEmbedder implements AutoCloseable {
    * @return one vector of {@link #dims()} floats per text, in order
    */
   public List<float[]> embed(List<String> texts, TextKind kind) {
-    float[][] result = new float[texts.size()][];
-    run(
-        texts,
-        kind,
-        (batch, output, shape, indexes) -> {
-          for (int i = 0; i < batch.size(); i++) {
-            float[] v = outputRank == 2 ? row(output, i, config.dims()) : pool(batch, output, i);
-            result[indexes[i]] = config.normalize() ? VectorMath.normalize(v) : v;
+    return embed(texts, kind, LongText.TRUNCATE);
+  }
+
+  /**
+   * Embeds texts into one dense vector each: pooled as configured, L2-normalized if configured.
+   *
+   * <p>With {@link LongText#CHUNK}, a text longer than {@code max_tokens} (prefix and special
+   * tokens included) is cut into consecutive chunks that each fit with the prefix and the special
+   * tokens, cut at token boundaries, preferably between words: the text is tokenized once without
+   * truncation and each chunk takes as many tokens as fit, up to the character where the next
+   * chunk's first token starts (so the chunks, concatenated, are the text). Every chunk gets the
+   * prefix and is embedded alone like a text of its own (pooled, normalized as configured); the
+   * text's vector is the mean of its chunk vectors weighted by each chunk's content tokens (so a
+   * short tail chunk weighs what its text weighs, not as much as a full chunk), L2-normalized again
+   * if {@code normalize} is set. The mean keeps one vector per text, in the space of the model's
+   * ordinary vectors: a query's dot product with it is the weighted mean of its dot products with
+   * the chunks (re-normalizing scales it by one factor per text), at the cost of blurring a text
+   * about several topics. A text that fits is one chunk and gets exactly the vector {@link
+   * LongText#TRUNCATE} gives. A text needing more than {@value #MAX_CHUNKS} chunks is an error.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @param longText what to do with texts longer than {@code max_tokens}
+   * @return one vector of {@link #dims()} floats per text, in order
+   * @throws IllegalArgumentException if a text is null, or with {@link LongText#CHUNK} needs more
+   *     than {@value #MAX_CHUNKS} chunks
+   */
+  public List<float[]> embed(List<String> texts, TextKind kind, LongText longText) {
+    Objects.requireNonNull(longText, "longText");
+    return locked(
+        () -> {
+          Plan plan = plan(texts, kind, longText);
+          float[][] vectors = new float[plan.inputs().size()][];
+          int[] weights = new int[plan.inputs().size()];
+          runLocked(
+              plan.inputs(),
+              (batch, output, shape, indexes) -> {
+                for (int i = 0; i < batch.size(); i++) {
+                  float[] v =
+                      outputRank == 2 ? row(output, i, config.dims()) : pool(batch, output, i);
+                  vectors[indexes[i]] = config.normalize() ? VectorMath.normalize(v) : v;
+                  weights[indexes[i]] = Math.max(1, batch.contentTokens(i));
+                }
+              });
+          float[][] result = new float[texts.size()][];
+          for (int t = 0; t < result.length; t++) {
+            result[t] = mean(vectors, weights, plan.firstChunk()[t], plan.firstChunk()[t + 1]);
           }
+          return Arrays.asList(result);
         });
-    return Arrays.asList(result);
   }
 
   /**
@@ -206,6 +257,31 @@ public final class OnnxEmbedder implements AutoCloseable {
    * @throws IllegalStateException if the model output is already pooled
    */
   public List<float[][]> tokenVectors(List<String> texts, TextKind kind) {
+    return tokenVectors(texts, kind, LongText.TRUNCATE);
+  }
+
+  /**
+   * Per-token vectors: for each text, the output rows of its tokens that are neither special tokens
+   * (such as {@code [CLS]}, {@code [SEP]}) nor padding, each L2-normalized. Needs a {@code [batch,
+   * tokens, dims]} output.
+   *
+   * <p>With {@link LongText#CHUNK}, a long text is cut into chunks as for {@link #embed(List,
+   * TextKind, LongText)}, each chunk is run alone, and the text's token vectors are those of its
+   * chunks, concatenated in order. The prefix, run with every chunk, gives its token vectors once,
+   * from the first chunk: so a text gets one vector per content token of {@code prefix + text}, as
+   * many as {@link LongText#TRUNCATE} would give if {@code max_tokens} were unlimited. A token near
+   * the start of a chunk sees only the context that chunk holds.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @param longText what to do with texts longer than {@code max_tokens}
+   * @return per text, an array of token vectors (possibly empty), in order
+   * @throws IllegalStateException if the model output is already pooled
+   * @throws IllegalArgumentException if a text is null, or with {@link LongText#CHUNK} needs more
+   *     than {@value #MAX_CHUNKS} chunks
+   */
+  public List<float[][]> tokenVectors(List<String> texts, TextKind kind, LongText longText) {
+    Objects.requireNonNull(longText, "longText");
     if (outputRank != 3) {
       throw new IllegalStateException(
           "model ["
@@ -214,26 +290,45 @@ public final class OnnxEmbedder implements AutoCloseable {
               + config.output()
               + "] is pooled ([batch, dims]); token vectors need a [batch, tokens, dims] output");
     }
-    float[][][] result = new float[texts.size()][][];
-    run(
-        texts,
-        kind,
-        (batch, output, shape, indexes) -> {
-          int dims = config.dims();
-          for (int i = 0; i < batch.size(); i++) {
-            float[][] vectors = new float[batch.contentTokens(i)][];
-            int n = 0;
-            for (int j = 0; j < batch.length(); j++) {
-              if (batch.isContent(i, j)) {
-                float[] v = new float[dims];
-                output.get((i * batch.length() + j) * dims, v);
-                vectors[n++] = VectorMath.normalize(v);
-              }
-            }
-            result[indexes[i]] = vectors;
+    return locked(
+        () -> {
+          Plan plan = plan(texts, kind, longText);
+          float[][][] chunks = new float[plan.inputs().size()][][];
+          runLocked(
+              plan.inputs(),
+              (batch, output, shape, indexes) -> {
+                int dims = config.dims();
+                for (int i = 0; i < batch.size(); i++) {
+                  float[][] vectors = new float[batch.contentTokens(i)][];
+                  int n = 0;
+                  for (int j = 0; j < batch.length(); j++) {
+                    if (batch.isContent(i, j)) {
+                      float[] v = new float[dims];
+                      output.get((i * batch.length() + j) * dims, v);
+                      vectors[n++] = VectorMath.normalize(v);
+                    }
+                  }
+                  chunks[indexes[i]] = vectors;
+                }
+              });
+          float[][][] result = new float[texts.size()][][];
+          for (int t = 0; t < result.length; t++) {
+            result[t] = concat(chunks, plan, t);
           }
+          return Arrays.asList(result);
         });
-    return Arrays.asList(result);
+  }
+
+  /**
+   * The chunks {@link LongText#CHUNK} cuts a text into, without the prefix (one chunk, the text
+   * itself, if it fits).
+   *
+   * @param text the text
+   * @param kind query or document, which selects the prefix
+   * @return the chunks, in order
+   */
+  List<String> chunks(String text, TextKind kind) {
+    return locked(() -> plan(List.of(text), kind, LongText.CHUNK).chunks().get(0).texts());
   }
 
   /** Releases the ONNX session and the tokenizer, after running calls finish. */
@@ -257,41 +352,132 @@ public final class OnnxEmbedder implements AutoCloseable {
   }
 
   /**
-   * Prefixes, sorts by length (so batches hold texts of similar length and pad little), splits into
-   * batches, runs the model and hands each output to the consumer with the original indexes.
+   * What to run for a list of texts.
+   *
+   * @param inputs the model inputs (prefix included), the chunks of text {@code t} at {@code
+   *     [firstChunk[t], firstChunk[t + 1])}
+   * @param firstChunk per text, the index of its first input; one more entry, the input count
+   * @param skipTokens per input, how many leading content tokens to leave out of token vectors (the
+   *     prefix's tokens repeated in chunks after the first)
+   * @param chunks per text, its chunks when chunking, else null
    */
-  private void run(List<String> texts, TextKind kind, BatchConsumer consumer) {
+  private record Plan(
+      List<String> inputs, int[] firstChunk, int[] skipTokens, List<HfTokenizer.Chunks> chunks) {}
+
+  /** Checks the texts, puts the prefix in front and cuts long texts into chunks if asked to. */
+  private Plan plan(List<String> texts, TextKind kind, LongText longText) {
     String prefix = config.prefix(kind);
     List<String> inputs = new ArrayList<>(texts.size());
+    int[] firstChunk = new int[texts.size() + 1];
+    List<Integer> skip = new ArrayList<>(texts.size());
+    List<HfTokenizer.Chunks> chunks = longText == LongText.CHUNK ? new ArrayList<>() : null;
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
       if (text == null) {
         throw new IllegalArgumentException("text [" + i + "] is null");
       }
-      inputs.add(prefix.isEmpty() ? text : prefix + text);
+      firstChunk[i] = inputs.size();
+      if (chunks == null) {
+        inputs.add(prefix.isEmpty() ? text : prefix + text);
+        skip.add(0);
+        continue;
+      }
+      HfTokenizer.Chunks textChunks;
+      try {
+        textChunks = tokenizer.chunk(prefix, text, MAX_CHUNKS);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "model [" + modelName + "]: text [" + i + "] " + e.getMessage(), e);
+      }
+      chunks.add(textChunks);
+      for (int c = 0; c < textChunks.texts().size(); c++) {
+        String chunk = textChunks.texts().get(c);
+        inputs.add(prefix.isEmpty() ? chunk : prefix + chunk);
+        skip.add(c == 0 ? 0 : textChunks.prefixTokens()[c]);
+      }
     }
-    Integer[] order = new Integer[inputs.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    firstChunk[texts.size()] = inputs.size();
+    return new Plan(
+        inputs, firstChunk, skip.stream().mapToInt(Integer::intValue).toArray(), chunks);
+  }
+
+  /**
+   * The vector of one input as it is, or the (re-normalized) mean of several chunks' vectors
+   * weighted by their content tokens.
+   */
+  private float[] mean(float[][] vectors, int[] weights, int from, int to) {
+    if (to - from == 1) {
+      return vectors[from];
     }
-    Arrays.sort(order, Comparator.comparingInt(i -> inputs.get(i).length()));
+    double[] sum = new double[config.dims()];
+    double total = 0;
+    for (int c = from; c < to; c++) {
+      total += weights[c];
+      for (int d = 0; d < sum.length; d++) {
+        sum[d] += (double) weights[c] * vectors[c][d];
+      }
+    }
+    float[] mean = new float[sum.length];
+    for (int d = 0; d < sum.length; d++) {
+      mean[d] = (float) (sum[d] / total);
+    }
+    return config.normalize() ? VectorMath.normalize(mean) : mean;
+  }
+
+  /** The token vectors of a text's chunks, in order, without repeated prefix tokens. */
+  private static float[][] concat(float[][][] chunks, Plan plan, int text) {
+    int from = plan.firstChunk()[text];
+    int to = plan.firstChunk()[text + 1];
+    if (to - from == 1) {
+      return chunks[from];
+    }
+    int count = 0;
+    for (int c = from; c < to; c++) {
+      count += chunks[c].length - Math.min(chunks[c].length, plan.skipTokens()[c]);
+    }
+    float[][] out = new float[count][];
+    int n = 0;
+    for (int c = from; c < to; c++) {
+      int skip = Math.min(chunks[c].length, plan.skipTokens()[c]);
+      System.arraycopy(chunks[c], skip, out, n, chunks[c].length - skip);
+      n += chunks[c].length - skip;
+    }
+    return out;
+  }
+
+  /** Runs a body under the read lock, after checking the embedder is open. */
+  private <T> T locked(Supplier<T> body) {
     lock.readLock().lock();
     try {
       if (closed) {
         throw new IllegalStateException("embedder for model [" + modelName + "] is closed");
       }
-      for (int start = 0; start < order.length; start += batchSize) {
-        int end = Math.min(order.length, start + batchSize);
-        int[] indexes = new int[end - start];
-        List<String> batchTexts = new ArrayList<>(indexes.length);
-        for (int k = start; k < end; k++) {
-          indexes[k - start] = order[k];
-          batchTexts.add(inputs.get(order[k]));
-        }
-        runBatch(tokenizer.encode(batchTexts), indexes, consumer);
-      }
+      return body.get();
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Sorts inputs by length (so batches hold texts of similar length and pad little), splits them
+   * into batches, runs the model and hands each output to the consumer with the original indexes.
+   * Must hold the read lock.
+   */
+  private void runLocked(List<String> inputs, BatchConsumer consumer) {
+    Integer[] order = new Integer[inputs.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> inputs.get(i).length()));
+    for (int start = 0; start < order.length; start += batchSize) {
+      int end = Math.min(order.length, start + batchSize);
+      int[] indexes = new int[end - start];
+      List<String> batchTexts = new ArrayList<>(indexes.length);
+      for (int k = start; k < end; k++) {
+        indexes[k - start] = order[k];
+        batchTexts.add(inputs.get(order[k]));
+      }
+      runBatch(tokenizer.encode(batchTexts), indexes, consumer);
     }
   }
 

@@ -79,6 +79,61 @@ class HfTokenizerTest {
   }
 
   @Test
+  void chunksAreCutBetweenWordsWhenTheyCan() throws IOException {
+    try (HfTokenizer tokenizer = open(8)) { // [CLS] + 6 tokens + [SEP]
+      // a b un ##bel ##ie ##va ##bly c: a cut after 6 tokens would split "unbelievably"
+      HfTokenizer.Chunks chunks = tokenizer.chunk("", "a b unbelievably c", 10);
+      assertEquals(List.of("a b ", "unbelievably c"), chunks.texts());
+      // a text that fits is itself
+      assertEquals(List.of("one two"), tokenizer.chunk("", "one two", 10).texts());
+      // the prefix q : takes 2 tokens of every chunk, leaving 4
+      HfTokenizer.Chunks prefixed = tokenizer.chunk("q: ", "one two three four five six seven", 10);
+      assertEquals(List.of("one two three four ", "five six seven"), prefixed.texts());
+      assertArrayEquals(new int[] {2, 2}, prefixed.prefixTokens());
+    }
+  }
+
+  @Test
+  void aWordLongerThanAChunkIsCutInsideAndEveryPieceFits() throws IOException {
+    try (HfTokenizer tokenizer = open(4)) { // 2 tokens per chunk
+      String text = "unbelievably";
+      HfTokenizer.Chunks chunks = tokenizer.chunk("", text, 10);
+      assertEquals(text, String.join("", chunks.texts()));
+      assertTrue(chunks.texts().size() >= 3, chunks.texts().toString());
+      for (String piece : chunks.texts()) {
+        assertTrue(tokenizer.countTokens(piece) <= 4, piece);
+      }
+    }
+  }
+
+  @Test
+  void tooManyChunksNamesTheLimit() throws IOException {
+    try (HfTokenizer tokenizer = open(8)) {
+      // 13 tokens cannot fit in 2 chunks of 6
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> tokenizer.chunk("", "a b c d e f g h i j k l m", 2));
+      assertTrue(e.getMessage().contains("has 13 tokens"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("at most 2 chunks of at most 6 tokens each (max_tokens 8)"),
+          e.getMessage());
+      // 11 tokens would, but cutting between words needs a third chunk
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> tokenizer.chunk("", "a b unbelievably c d e f", 2));
+      assertTrue(e.getMessage().contains("has 11 tokens"), e.getMessage());
+      // a prefix that leaves no room
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> tokenizer.chunk("one two three four five six ", "seven", 2));
+      assertTrue(e.getMessage().contains("leave no room"), e.getMessage());
+    }
+  }
+
+  @Test
   void missingTokenizerFileIsNamed() {
     Path missing = TestModels.nativeCache().resolve("no-such-tokenizer.json");
     IllegalArgumentException e =

@@ -2,6 +2,7 @@ package dev.quiver.plugin.embed;
 
 import dev.quiver.ingest.EmbedderSettings;
 import dev.quiver.ingest.EmbeddingService;
+import dev.quiver.ingest.LongText;
 import dev.quiver.ingest.ModelDirectory;
 import dev.quiver.ingest.ModelFiles;
 import dev.quiver.ingest.OnnxEmbedder;
@@ -78,15 +79,35 @@ public final class ModelRegistry implements Closeable {
     }
   }
 
-  /** Dense embeddings of {@code texts}, computed on the inference threads. */
+  /** Dense embeddings of {@code texts}, long texts truncated, computed on the inference threads. */
   public CompletableFuture<List<float[]>> embed(String model, List<String> texts, TextKind kind) {
-    return embedder(model).thenCompose(e -> service.embed(e, texts, kind));
+    return embed(model, texts, kind, LongText.TRUNCATE);
   }
 
-  /** Per-token vectors of {@code texts}, computed on the inference threads. */
+  /**
+   * Dense embeddings of {@code texts}, long texts truncated or chunked, computed on the inference
+   * threads.
+   */
+  public CompletableFuture<List<float[]>> embed(
+      String model, List<String> texts, TextKind kind, LongText longText) {
+    return embedder(model).thenCompose(e -> service.embed(e, texts, kind, longText));
+  }
+
+  /**
+   * Per-token vectors of {@code texts}, long texts truncated, computed on the inference threads.
+   */
   public CompletableFuture<List<float[][]>> tokenVectors(
       String model, List<String> texts, TextKind kind) {
-    return embedder(model).thenCompose(e -> service.tokenVectors(e, texts, kind));
+    return tokenVectors(model, texts, kind, LongText.TRUNCATE);
+  }
+
+  /**
+   * Per-token vectors of {@code texts}, long texts truncated or chunked, computed on the inference
+   * threads.
+   */
+  public CompletableFuture<List<float[][]>> tokenVectors(
+      String model, List<String> texts, TextKind kind, LongText longText) {
+    return embedder(model).thenCompose(e -> service.tokenVectors(e, texts, kind, longText));
   }
 
   /** Whether this node knows the model (loaded, loading or failed). */

@@ -1,6 +1,7 @@
 package dev.quiver.plugin.embed;
 
 import dev.quiver.ingest.DefaultModel;
+import dev.quiver.ingest.LongText;
 import dev.quiver.ingest.TextKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +21,15 @@ import org.opensearch.ingest.IngestDocumentWrapper;
  *
  * <pre>
  * {"quiver_embed": {"model": "bge-small-en-v1.5", "field_map": {"title": "title_vec"},
- *                   "output": "dense", "ignore_missing": false, "batch_size": 32}}
+ *                   "output": "dense", "long_text": "truncate", "ignore_missing": false,
+ *                   "batch_size": 32}}
  * </pre>
+ *
+ * <p>{@code long_text} says what happens to a text longer than the model's {@code max_tokens}:
+ * {@code truncate} (the default) embeds its beginning only; {@code chunk} cuts it into chunks that
+ * fit and embeds them all: the dense vector is the normalized mean of the chunk vectors, the token
+ * vectors are those of every chunk in order (see {@link LongText}). A text needing more than 64
+ * chunks fails its document.
  *
  * <p>Inference runs on Quiver's inference threads; the processor completes asynchronously, so it
  * never blocks write or transport threads. In a bulk request the documents of a batch are embedded
@@ -42,6 +50,7 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
   private final String model;
   private final Map<String, String> fieldMap;
   private final Output output;
+  private final LongText longText;
   private final boolean ignoreMissing;
 
   QuiverEmbedProcessor(
@@ -52,18 +61,40 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
       String model,
       Map<String, String> fieldMap,
       Output output,
+      LongText longText,
       boolean ignoreMissing) {
     super(tag, description, batchSize);
     this.models = models;
     this.model = model;
     this.fieldMap = fieldMap;
     this.output = output;
+    this.longText = longText;
     this.ignoreMissing = ignoreMissing;
   }
 
   @Override
   public String getType() {
     return TYPE;
+  }
+
+  String model() {
+    return model;
+  }
+
+  Map<String, String> fieldMap() {
+    return fieldMap;
+  }
+
+  Output output() {
+    return output;
+  }
+
+  LongText longText() {
+    return longText;
+  }
+
+  boolean ignoreMissing() {
+    return ignoreMissing;
   }
 
   /** The texts of one document, in field-map order, with the target field of each. */
@@ -112,11 +143,11 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
     return switch (output) {
       case DENSE ->
           models
-              .embed(model, texts, TextKind.DOCUMENT)
+              .embed(model, texts, TextKind.DOCUMENT, longText)
               .thenApply(vs -> vs.stream().<Object>map(QuiverEmbedProcessor::toList).toList());
       case TOKENS ->
           models
-              .tokenVectors(model, texts, TextKind.DOCUMENT)
+              .tokenVectors(model, texts, TextKind.DOCUMENT, longText)
               .thenApply(
                   vs ->
                       vs.stream()
@@ -273,10 +304,23 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
                 throw ConfigurationUtils.newConfigurationException(
                     TYPE, tag, "output", "must be [dense] or [tokens], got [" + outputName + "]");
           };
+      String longTextName =
+          ConfigurationUtils.readStringProperty(TYPE, tag, config, "long_text", "truncate");
+      LongText longText =
+          switch (longTextName) {
+            case "truncate" -> LongText.TRUNCATE;
+            case "chunk" -> LongText.CHUNK;
+            default ->
+                throw ConfigurationUtils.newConfigurationException(
+                    TYPE,
+                    tag,
+                    "long_text",
+                    "must be [truncate] or [chunk], got [" + longTextName + "]");
+          };
       boolean ignoreMissing =
           ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
       return new QuiverEmbedProcessor(
-          tag, description, batchSize, models, model, fieldMap, output, ignoreMissing);
+          tag, description, batchSize, models, model, fieldMap, output, longText, ignoreMissing);
     }
   }
 }
