@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quiver.bench.Fvecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.quiver.qa;
+package dev.quiver.bench;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -14,40 +14,47 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** Reads .fvecs / .ivecs files (per vector: int32 LE dimension, then that many LE values). */
-final class Fvecs {
+public final class Fvecs {
 
   private Fvecs() {}
 
-  static float[][] readFloats(Path file) throws IOException {
+  /** Reads a {@code .fvecs} file (optionally gzipped). */
+  public static float[][] readFloats(Path file) throws IOException {
     List<float[]> out = new ArrayList<>();
-    try (DataInputStream in = open(file)) {
-      byte[] header = new byte[4];
-      while (readFully(in, header)) {
-        int dims = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        byte[] body = new byte[dims * 4];
-        in.readFully(body);
-        float[] v = new float[dims];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        out.add(v);
-      }
-    }
+    read(
+        file,
+        body -> {
+          float[] v = new float[body.remaining() / 4];
+          body.asFloatBuffer().get(v);
+          out.add(v);
+        });
     return out.toArray(float[][]::new);
   }
 
-  static int[][] readInts(Path file) throws IOException {
+  /** Reads an {@code .ivecs} file (optionally gzipped). */
+  public static int[][] readInts(Path file) throws IOException {
     List<int[]> out = new ArrayList<>();
+    read(
+        file,
+        body -> {
+          int[] v = new int[body.remaining() / 4];
+          body.asIntBuffer().get(v);
+          out.add(v);
+        });
+    return out.toArray(int[][]::new);
+  }
+
+  private static void read(Path file, java.util.function.Consumer<ByteBuffer> vectors)
+      throws IOException {
     try (DataInputStream in = open(file)) {
       byte[] header = new byte[4];
       while (readFully(in, header)) {
         int dims = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        byte[] body = new byte[dims * 4];
+        byte[] body = new byte[Math.multiplyExact(dims, 4)];
         in.readFully(body);
-        int[] v = new int[dims];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(v);
-        out.add(v);
+        vectors.accept(ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN));
       }
     }
-    return out.toArray(int[][]::new);
   }
 
   private static DataInputStream open(Path file) throws IOException {

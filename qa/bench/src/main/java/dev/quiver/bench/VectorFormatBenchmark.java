@@ -1,12 +1,7 @@
 package dev.quiver.bench;
 
 import dev.quiver.codec.quiver10.Quiver10HnswVectorsFormat;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,9 +43,9 @@ public final class VectorFormatBenchmark {
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args.length > 0 ? args[0] : "../shared/vectors/scifact-bge-small");
-    float[][] base = readFloats(dir.resolve("base.fvecs"));
-    float[][] queries = readFloats(dir.resolve("queries.fvecs"));
-    int[][] truth = readInts(dir.resolve("queries_groundtruth_cosine_top100.ivecs"));
+    float[][] base = Fvecs.readFloats(dir.resolve("base.fvecs"));
+    float[][] queries = Fvecs.readFloats(dir.resolve("queries.fvecs"));
+    int[][] truth = Fvecs.readInts(dir.resolve("queries_groundtruth_cosine_top100.ivecs"));
     System.out.printf(
         Locale.ROOT,
         "data: %d x %d base, %d queries (%s)%n",
@@ -166,48 +161,6 @@ public final class VectorFormatBenchmark {
         }
       }
       Files.delete(path);
-    }
-  }
-
-  static float[][] readFloats(Path file) throws IOException {
-    List<float[]> out = new ArrayList<>();
-    try (DataInputStream in = open(file)) {
-      byte[] header = new byte[4];
-      while (readHeader(in, header)) {
-        int dims = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        byte[] body = new byte[dims * 4];
-        in.readFully(body);
-        float[] v = new float[dims];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        out.add(v);
-      }
-    }
-    return out.toArray(float[][]::new);
-  }
-
-  static int[][] readInts(Path file) throws IOException {
-    float[][] raw = readFloats(file);
-    int[][] out = new int[raw.length][];
-    for (int i = 0; i < raw.length; i++) {
-      out[i] = new int[raw[i].length];
-      for (int j = 0; j < raw[i].length; j++) {
-        out[i][j] = Float.floatToRawIntBits(raw[i][j]);
-      }
-    }
-    return out;
-  }
-
-  private static DataInputStream open(Path file) throws IOException {
-    InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    return new DataInputStream(in);
-  }
-
-  private static boolean readHeader(DataInputStream in, byte[] header) throws IOException {
-    try {
-      in.readFully(header);
-      return true;
-    } catch (EOFException e) {
-      return false;
     }
   }
 }
