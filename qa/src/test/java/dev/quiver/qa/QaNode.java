@@ -26,6 +26,14 @@ final class QaNode {
                   existing(artifacts.resolve("quiver-qa-peer-plugin.zip"))),
               work,
               "2g");
+      addBrokenModel(n.home());
+      // Two inference threads (the default is half the cores, one on CI's two): SciFact ingest
+      // through the embedding pipeline then fits the CI budget.
+      Files.writeString(
+          n.home().resolve("config/opensearch.yml"),
+          "\nplugins.quiver.inference.threads: 2\n",
+          java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
       n.start();
       Runtime.getRuntime()
           .addShutdownHook(
@@ -40,6 +48,17 @@ final class QaNode {
       node = n;
     }
     return node;
+  }
+
+  /** A model the node cannot load: it must be reported, and must not stop the node. */
+  static final String BROKEN_MODEL = "broken-model";
+
+  private static void addBrokenModel(Path home) throws java.io.IOException {
+    Path dir = home.resolve("config/quiver/models").resolve(BROKEN_MODEL);
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("quiver-model.json"), "{\"dims\": 8, \"pooling\": \"cls\"}");
+    Files.writeString(dir.resolve("tokenizer.json"), "{}");
+    Files.writeString(dir.resolve("model.onnx"), "not an onnx file");
   }
 
   static Rest rest() throws Exception {

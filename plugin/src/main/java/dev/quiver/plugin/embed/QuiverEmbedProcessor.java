@@ -213,6 +213,17 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
     }
   }
 
+  /**
+   * Hands the documents back in request order. OpenSearch places a bulk's failed items in the order
+   * a batching processor reports them, so sub-batches finishing out of order would swap failures.
+   * Every wrapper is updated in place, so the original list carries every result.
+   */
+  @Override
+  public void batchExecute(
+      List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
+    super.batchExecute(docs, results -> handler.accept(docs));
+  }
+
   @Override
   protected void subBatchExecute(
       List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {

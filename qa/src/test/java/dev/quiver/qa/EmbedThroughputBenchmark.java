@@ -1,0 +1,323 @@
+package dev.quiver.qa;
+
+import static dev.quiver.qa.EmbedModels.DEFAULT_DIMS;
+import static dev.quiver.qa.EmbedModels.DEFAULT_MODEL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quiver.ingest.TokenizerNativeLibrary;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Embedding throughput of the node against its limit, on the same machine, model, texts, batch size
+ * and number of threads (not run by CI; run {@code scripts/bench.sh embed}):
+ *
+ * <ul>
+ *   <li><b>raw</b>: a bare loop in this JVM straight on ONNX Runtime and DJL's tokenizer: {@code
+ *       threads} workers share one session (intra-op 1, inter-op 1, sequential, no spinning: the
+ *       engine's session options) and each tokenizes one text (truncated to 512 tokens), runs the
+ *       model on it alone (batch size 1, as the engine does for the int8 model) and takes the
+ *       normalized {@code [CLS]} row;
+ *   <li><b>node</b>: the same texts sent through {@code _bulk} into an index whose default pipeline
+ *       is {@code quiver_embed}, on a node started here with {@code
+ *       plugins.quiver.inference.threads} = {@code threads}, several bulk requests in flight so
+ *       that every inference thread stays busy; docs/s = documents / wall time until the last bulk
+ *       returns (vectors indexed in a {@code quiver_vector} field).
+ * </ul>
+ *
+ * Both are warmed up on other texts first. It prints one {@code QUIVER-EMBED-BENCH} line with both
+ * figures and the ratio node/raw (target: at least 0.90) and asserts nothing about speed.
+ *
+ * <p>System properties: {@code bench.docs} (1000 SciFact corpus documents, {@code title + " " +
+ * text}), {@code bench.warmup} (200), {@code bench.threads} (the node's default: max(1, cores/2)),
+ * {@code bench.batch_size} (processor batch size, 16), {@code bench.bulk_size} (documents per bulk,
+ * 100), {@code bench.clients} (bulk requests in flight, 4), {@code bench.rounds} (2; the best round
+ * of each side is reported).
+ */
+class EmbedThroughputBenchmark {
+
+  private static final String OUTPUT = "last_hidden_state";
+  private static final int MAX_TOKENS = 512;
+
+  @Test
+  void nodeIngestAgainstBareOnnxRuntimeLoop() throws Exception {
+    Path dir = ScifactData.dir();
+    assumeTrue(dir != null, "../shared/datasets/scifact is absent: nothing to benchmark on");
+    int docs = Integer.getInteger("bench.docs", 1000);
+    int warmup = Integer.getInteger("bench.warmup", 200);
+    int threads =
+        Integer.getInteger(
+            "bench.threads", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    int batchSize = Integer.getInteger("bench.batch_size", 16);
+    int bulkSize = Integer.getInteger("bench.bulk_size", 100);
+    int clients = Integer.getInteger("bench.clients", 4);
+    int rounds = Integer.getInteger("bench.rounds", 2);
+
+    List<ScifactData.Doc> corpus = ScifactData.corpus(dir);
+    List<String> texts = corpus.subList(0, docs).stream().map(ScifactData.Doc::content).toList();
+    List<String> warmupTexts =
+        corpus.subList(docs, docs + warmup).stream().map(ScifactData.Doc::content).toList();
+
+    try (OpenSearchNode node = startNode(threads)) {
+      Rest rest = new Rest(node.uri());
+      EmbedModels.awaitLoaded(rest, DEFAULT_MODEL, Duration.ofMinutes(3));
+      Path model = node.home().resolve("plugins/quiver/models").resolve(DEFAULT_MODEL);
+      Path nativeCache = Path.of(System.getProperty("qa.work")).resolveSibling("bench-native");
+
+      double raw = 0;
+      double viaNode = 0;
+      try (BareLoop loop = BareLoop.open(model, nativeCache)) {
+        loop.run(warmupTexts, threads);
+        for (int round = 1; round <= rounds; round++) {
+          double r = loop.run(texts, threads);
+          System.out.printf(
+              Locale.ROOT, "embed bench round %d: raw ORT loop %.1f docs/s%n", round, r);
+          raw = Math.max(raw, r);
+        }
+      }
+      ingest(rest, "embed-bench-warmup", warmupTexts, batchSize, bulkSize, clients);
+      for (int round = 1; round <= rounds; round++) {
+        double n = ingest(rest, "embed-bench", texts, batchSize, bulkSize, clients);
+        System.out.printf(Locale.ROOT, "embed bench round %d: node _bulk %.1f docs/s%n", round, n);
+        viaNode = Math.max(viaNode, n);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "QUIVER-EMBED-BENCH %s, %d SciFact docs, %d inference thread(s) on %d cores, ORT batch"
+              + " size 1: raw ORT loop %.1f docs/s, node _bulk + quiver_embed %.1f docs/s"
+              + " (batch_size %d, %d docs/bulk, %d bulks in flight), node/raw = %.3f"
+              + " (target >= 0.90)%n",
+          DEFAULT_MODEL,
+          docs,
+          threads,
+          Runtime.getRuntime().availableProcessors(),
+          raw,
+          viaNode,
+          batchSize,
+          bulkSize,
+          clients,
+          viaNode / raw);
+    }
+  }
+
+  /** A node like the QA node, with the number of inference threads set. */
+  private static OpenSearchNode startNode(int threads) throws Exception {
+    Path artifacts = Path.of(System.getProperty("qa.artifacts"));
+    Path work = Path.of(System.getProperty("qa.work")).resolveSibling("qa-node-embed-bench");
+    OpenSearchNode node =
+        OpenSearchNode.install(
+            artifacts.resolve("opensearch.zip"),
+            List.of(
+                artifacts.resolve("quiver-plugin.zip"),
+                artifacts.resolve("quiver-qa-peer-plugin.zip")),
+            work,
+            "2g");
+    Files.writeString(
+        node.home().resolve("config/opensearch.yml"),
+        "\nplugins.quiver.inference.threads: " + threads + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
+    node.start();
+    return node;
+  }
+
+  /** Indexes the texts into a fresh index through the pipeline; returns docs/s. */
+  private static double ingest(
+      Rest rest, String index, List<String> texts, int batchSize, int bulkSize, int clients)
+      throws Exception {
+    rest.delete("/" + index);
+    rest.put(
+            "/_ingest/pipeline/" + index,
+            "{\"processors\": [{\"quiver_embed\": {\"field_map\": {\"content\": \"content_vec\"},"
+                + " \"batch_size\": "
+                + batchSize
+                + "}}]}")
+        .ok();
+    rest.put(
+            "/" + index,
+            "{\"settings\": {\"number_of_shards\": 1, \"number_of_replicas\": 0,"
+                + " \"refresh_interval\": -1, \"default_pipeline\": \""
+                + index
+                + "\"},"
+                + " \"mappings\": {\"dynamic\": false, \"_source\": {\"excludes\": [\"content_vec\"]},"
+                + " \"properties\": {\"content_vec\": {\"type\": \"quiver_vector\", \"dims\": "
+                + DEFAULT_DIMS
+                + ", \"similarity\": \"cosine\"}}}}")
+        .ok();
+    List<String> bodies = new ArrayList<>();
+    for (int from = 0; from < texts.size(); from += bulkSize) {
+      StringBuilder bulk = new StringBuilder();
+      for (int i = from; i < Math.min(texts.size(), from + bulkSize); i++) {
+        bulk.append(EmbedRestTest.bulkLine(Integer.toString(i), Map.of("content", texts.get(i))));
+      }
+      bodies.add(bulk.toString());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      long start = System.nanoTime();
+      List<Future<JsonNode>> results = new ArrayList<>();
+      for (String body : bodies) {
+        results.add(
+            pool.submit(
+                () ->
+                    rest.bulk("/" + index + "/_bulk?filter_path=errors,items.*.error", body)
+                        .ok()
+                        .body()));
+      }
+      for (Future<JsonNode> result : results) {
+        JsonNode r = result.get();
+        assertFalse(r.get("errors").asBoolean(), () -> "bulk errors: " + r);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      rest.post("/" + index + "/_refresh", null).ok();
+      assertEquals(
+          texts.size(), rest.get("/" + index + "/_count").ok().body().get("count").asInt());
+      rest.delete("/" + index);
+      return texts.size() / seconds;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The limit: tokenizer + one ORT run per text, nothing else, on {@code threads} workers. */
+  private static final class BareLoop implements AutoCloseable {
+    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final HuggingFaceTokenizer tokenizer;
+    private final Set<String> inputs;
+
+    private BareLoop(
+        OrtSession.SessionOptions options, OrtSession session, HuggingFaceTokenizer tokenizer)
+        throws OrtException {
+      this.options = options;
+      this.session = session;
+      this.tokenizer = tokenizer;
+      this.inputs = session.getInputNames();
+    }
+
+    static BareLoop open(Path model, Path nativeCache) throws Exception {
+      TokenizerNativeLibrary.load(nativeCache); // offline, as the engine loads it
+      HuggingFaceTokenizer tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              model.resolve("tokenizer.json"),
+              Map.of(
+                  "addSpecialTokens", "true",
+                  "truncation", "true",
+                  "padding", "true",
+                  "maxLength", Integer.toString(MAX_TOKENS),
+                  "modelMaxLength", Integer.toString(MAX_TOKENS)));
+      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(1);
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      OrtSession session =
+          OrtEnvironment.getEnvironment()
+              .createSession(model.resolve("model.onnx").toString(), options);
+      return new BareLoop(options, session, tokenizer);
+    }
+
+    /** Embeds every text once on {@code threads} workers; returns docs/s. */
+    double run(List<String> texts, int threads) throws Exception {
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          workers.add(
+              pool.submit(
+                  () -> {
+                    for (int i = next.getAndIncrement();
+                        i < texts.size();
+                        i = next.getAndIncrement()) {
+                      float[] v = embed(texts.get(i));
+                      if (v.length != DEFAULT_DIMS) {
+                        throw new IllegalStateException("got " + v.length + " dims");
+                      }
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> w : workers) {
+          w.get();
+        }
+        return texts.size() / ((System.nanoTime() - start) / 1e9);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private float[] embed(String text) throws OrtException {
+      Encoding encoding = tokenizer.encode(text);
+      long[] shape = {1, encoding.getIds().length};
+      Map<String, OnnxTensor> feed = new HashMap<>();
+      try {
+        feed.put("input_ids", tensor(encoding.getIds(), shape));
+        if (inputs.contains("attention_mask")) {
+          feed.put("attention_mask", tensor(encoding.getAttentionMask(), shape));
+        }
+        if (inputs.contains("token_type_ids")) {
+          feed.put("token_type_ids", tensor(encoding.getTypeIds(), shape));
+        }
+        try (OrtSession.Result result = session.run(feed, Set.of(OUTPUT))) {
+          FloatBuffer hidden = ((OnnxTensor) result.get(OUTPUT).orElseThrow()).getFloatBuffer();
+          float[] cls = new float[DEFAULT_DIMS];
+          hidden.get(0, cls);
+          double sum = 0;
+          for (float x : cls) {
+            sum += (double) x * x;
+          }
+          float inv = (float) (1 / Math.sqrt(sum));
+          for (int d = 0; d < cls.length; d++) {
+            cls[d] *= inv;
+          }
+          return cls;
+        }
+      } finally {
+        feed.values().forEach(OnnxTensor::close);
+      }
+    }
+
+    private OnnxTensor tensor(long[] values, long[] shape) throws OrtException {
+      return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
+    }
+
+    @Override
+    public void close() throws OrtException {
+      try {
+        session.close();
+        options.close();
+      } finally {
+        tokenizer.close();
+      }
+    }
+  }
+}
