@@ -225,7 +225,7 @@ public final class OnnxEmbedder implements AutoCloseable {
     Objects.requireNonNull(longText, "longText");
     return locked(
         () -> {
-          Plan plan = plan(texts, kind, longText);
+          InputPlan plan = plan(texts, kind, longText);
           float[][] vectors = new float[plan.inputs().size()][];
           int[] weights = new int[plan.inputs().size()];
           runLocked(
@@ -238,11 +238,7 @@ public final class OnnxEmbedder implements AutoCloseable {
                   weights[indexes[i]] = Math.max(1, batch.contentTokens(i));
                 }
               });
-          float[][] result = new float[texts.size()][];
-          for (int t = 0; t < result.length; t++) {
-            result[t] = mean(vectors, weights, plan.firstChunk()[t], plan.firstChunk()[t + 1]);
-          }
-          return Arrays.asList(result);
+          return plan.combineVectors(vectors, weights, config.normalize());
         });
   }
 
@@ -292,7 +288,7 @@ public final class OnnxEmbedder implements AutoCloseable {
     }
     return locked(
         () -> {
-          Plan plan = plan(texts, kind, longText);
+          InputPlan plan = plan(texts, kind, longText);
           float[][][] chunks = new float[plan.inputs().size()][][];
           runLocked(
               plan.inputs(),
@@ -311,11 +307,7 @@ public final class OnnxEmbedder implements AutoCloseable {
                   chunks[indexes[i]] = vectors;
                 }
               });
-          float[][][] result = new float[texts.size()][][];
-          for (int t = 0; t < result.length; t++) {
-            result[t] = concat(chunks, plan, t);
-          }
-          return Arrays.asList(result);
+          return plan.combineTokens(chunks);
         });
   }
 
@@ -351,98 +343,15 @@ public final class OnnxEmbedder implements AutoCloseable {
     void accept(TokenizedBatch batch, FloatBuffer output, long[] shape, int[] indexes);
   }
 
-  /**
-   * What to run for a list of texts.
-   *
-   * @param inputs the model inputs (prefix included), the chunks of text {@code t} at {@code
-   *     [firstChunk[t], firstChunk[t + 1])}
-   * @param firstChunk per text, the index of its first input; one more entry, the input count
-   * @param skipTokens per input, how many leading content tokens to leave out of token vectors (the
-   *     prefix's tokens repeated in chunks after the first)
-   * @param chunks per text, its chunks when chunking, else null
-   */
-  private record Plan(
-      List<String> inputs, int[] firstChunk, int[] skipTokens, List<HfTokenizer.Chunks> chunks) {}
-
   /** Checks the texts, puts the prefix in front and cuts long texts into chunks if asked to. */
-  private Plan plan(List<String> texts, TextKind kind, LongText longText) {
-    String prefix = config.prefix(kind);
-    List<String> inputs = new ArrayList<>(texts.size());
-    int[] firstChunk = new int[texts.size() + 1];
-    List<Integer> skip = new ArrayList<>(texts.size());
-    List<HfTokenizer.Chunks> chunks = longText == LongText.CHUNK ? new ArrayList<>() : null;
-    for (int i = 0; i < texts.size(); i++) {
-      String text = texts.get(i);
-      if (text == null) {
-        throw new IllegalArgumentException("text [" + i + "] is null");
-      }
-      firstChunk[i] = inputs.size();
-      if (chunks == null) {
-        inputs.add(prefix.isEmpty() ? text : prefix + text);
-        skip.add(0);
-        continue;
-      }
-      HfTokenizer.Chunks textChunks;
-      try {
-        textChunks = tokenizer.chunk(prefix, text, MAX_CHUNKS);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "model [" + modelName + "]: text [" + i + "] " + e.getMessage(), e);
-      }
-      chunks.add(textChunks);
-      for (int c = 0; c < textChunks.texts().size(); c++) {
-        String chunk = textChunks.texts().get(c);
-        inputs.add(prefix.isEmpty() ? chunk : prefix + chunk);
-        skip.add(c == 0 ? 0 : textChunks.prefixTokens()[c]);
-      }
-    }
-    firstChunk[texts.size()] = inputs.size();
-    return new Plan(
-        inputs, firstChunk, skip.stream().mapToInt(Integer::intValue).toArray(), chunks);
-  }
-
-  /**
-   * The vector of one input as it is, or the (re-normalized) mean of several chunks' vectors
-   * weighted by their content tokens.
-   */
-  private float[] mean(float[][] vectors, int[] weights, int from, int to) {
-    if (to - from == 1) {
-      return vectors[from];
-    }
-    double[] sum = new double[config.dims()];
-    double total = 0;
-    for (int c = from; c < to; c++) {
-      total += weights[c];
-      for (int d = 0; d < sum.length; d++) {
-        sum[d] += (double) weights[c] * vectors[c][d];
-      }
-    }
-    float[] mean = new float[sum.length];
-    for (int d = 0; d < sum.length; d++) {
-      mean[d] = (float) (sum[d] / total);
-    }
-    return config.normalize() ? VectorMath.normalize(mean) : mean;
-  }
-
-  /** The token vectors of a text's chunks, in order, without repeated prefix tokens. */
-  private static float[][] concat(float[][][] chunks, Plan plan, int text) {
-    int from = plan.firstChunk()[text];
-    int to = plan.firstChunk()[text + 1];
-    if (to - from == 1) {
-      return chunks[from];
-    }
-    int count = 0;
-    for (int c = from; c < to; c++) {
-      count += chunks[c].length - Math.min(chunks[c].length, plan.skipTokens()[c]);
-    }
-    float[][] out = new float[count][];
-    int n = 0;
-    for (int c = from; c < to; c++) {
-      int skip = Math.min(chunks[c].length, plan.skipTokens()[c]);
-      System.arraycopy(chunks[c], skip, out, n, chunks[c].length - skip);
-      n += chunks[c].length - skip;
-    }
-    return out;
+  private InputPlan plan(List<String> texts, TextKind kind, LongText longText) {
+    return InputPlan.of(
+        texts,
+        config.prefix(kind),
+        longText == LongText.CHUNK
+            ? (prefix, text) -> tokenizer.chunk(prefix, text, MAX_CHUNKS)
+            : null,
+        modelName);
   }
 
   /** Runs a body under the read lock, after checking the embedder is open. */
