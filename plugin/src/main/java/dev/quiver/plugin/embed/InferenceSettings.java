@@ -2,7 +2,6 @@ package dev.quiver.plugin.embed;
 
 import java.util.List;
 import org.opensearch.common.settings.Setting;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 
 /** Node settings of the embedding engine ({@code plugins.quiver.inference.*}). */
@@ -30,9 +29,5 @@ public final class InferenceSettings {
 
   public static List<Setting<?>> all() {
     return List.of(THREADS, QUEUE_SIZE, INTRA_OP_THREADS);
-  }
-
-  static int threads(Settings settings) {
-    return THREADS.get(settings);
   }
 }

@@ -7,6 +7,7 @@ import dev.quiver.ingest.ModelDirectory;
 import dev.quiver.ingest.ModelFiles;
 import dev.quiver.ingest.OnnxEmbedder;
 import dev.quiver.ingest.TextKind;
+import dev.quiver.plugin.Futures;
 import java.io.Closeable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class ModelRegistry implements Closeable {
             (loaded, e) -> {
               if (e != null) {
                 LOGGER.warn(
-                    "quiver model [{}] at [{}] failed to load: {}", name, path, rootMessage(e));
+                    "quiver model [{}] at [{}] failed to load: {}", name, path, Futures.message(e));
               } else {
                 LOGGER.info(
                     "quiver model [{}] loaded from [{}] ({} dims)", name, path, loaded.dims());
@@ -94,14 +95,6 @@ public final class ModelRegistry implements Closeable {
   }
 
   /**
-   * Per-token vectors of {@code texts}, long texts truncated, computed on the inference threads.
-   */
-  public CompletableFuture<List<float[][]>> tokenVectors(
-      String model, List<String> texts, TextKind kind) {
-    return tokenVectors(model, texts, kind, LongText.TRUNCATE);
-  }
-
-  /**
    * Per-token vectors of {@code texts}, long texts truncated or chunked, computed on the inference
    * threads.
    */
@@ -120,12 +113,6 @@ public final class ModelRegistry implements Closeable {
     return List.copyOf(models.keySet());
   }
 
-  /** Dimensions of a model's dense vectors, or -1 when unknown. */
-  public int dims(String model) {
-    Entry entry = models.get(model);
-    return entry == null || entry.files() == null ? -1 : entry.files().config().dims();
-  }
-
   private CompletableFuture<OnnxEmbedder> embedder(String model) {
     Entry entry = models.get(model);
     if (entry == null) {
@@ -138,7 +125,7 @@ public final class ModelRegistry implements Closeable {
             e ->
                 CompletableFuture.failedFuture(
                     new IllegalStateException(
-                        "model [" + model + "] failed to load: " + rootMessage(e), e)));
+                        "model [" + model + "] failed to load: " + Futures.message(e), e)));
   }
 
   /** Every model with its state: {@code loading}, {@code loaded} or {@code failed}. */
@@ -151,21 +138,11 @@ public final class ModelRegistry implements Closeable {
               f.isDone() == false ? "loading" : f.isCompletedExceptionally() ? "failed" : "loaded";
           String error = null;
           if (f.isCompletedExceptionally()) {
-            error = rootMessage(f.handle((v, e) -> e).join());
+            error = Futures.message(f.handle((v, e) -> e).join());
           }
           out.add(new ModelInfo(name, entry.source(), entry.path(), entry.files(), state, error));
         });
     return out;
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.quiver.plugin.embed;
 import dev.quiver.ingest.DefaultModel;
 import dev.quiver.ingest.LongText;
 import dev.quiver.ingest.TextKind;
+import dev.quiver.plugin.Futures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,7 +185,7 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
         .whenComplete(
             (vectors, e) -> {
               if (e != null) {
-                handler.accept(null, failure(e));
+                handler.accept(null, Futures.cause(e));
                 return;
               }
               for (int i = 0; i < vectors.size(); i++) {
@@ -209,7 +210,7 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
     try {
       return done.join();
     } catch (java.util.concurrent.CompletionException e) {
-      throw failure(e);
+      throw Futures.cause(e);
     }
   }
 
@@ -251,7 +252,7 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
                 IngestDocumentWrapper wrapper = ok.get(d);
                 Texts texts = perDoc.get(d);
                 if (e != null) {
-                  wrapper.update(wrapper.getIngestDocument(), failure(e));
+                  wrapper.update(wrapper.getIngestDocument(), Futures.cause(e));
                   continue;
                 }
                 for (String target : texts.targets()) {
@@ -260,14 +261,6 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
               }
               handler.accept(docs);
             });
-  }
-
-  private static Exception failure(Throwable e) {
-    Throwable t = e;
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof Exception ex ? ex : new RuntimeException(t);
   }
 
   /** Parses and validates the processor's configuration. */

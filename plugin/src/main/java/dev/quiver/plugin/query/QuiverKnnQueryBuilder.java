@@ -1,5 +1,7 @@
 package dev.quiver.plugin.query;
 
+import dev.quiver.ingest.DefaultModel;
+import dev.quiver.plugin.Futures;
 import dev.quiver.plugin.mapper.QuiverVectorFieldType;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -111,7 +113,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   }
 
   /** The model {@code query_text} is embedded with when none is named. */
-  public static final String DEFAULT_MODEL = "bge-small-en-v1.5";
+  public static final String DEFAULT_MODEL = DefaultModel.NAME;
 
   private QuiverKnnQueryBuilder(
       String field,
@@ -406,7 +408,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
                   .whenComplete(
                       (v, e) -> {
                         if (e != null) {
-                          listener.onFailure(QueryEmbedder.unwrap(e));
+                          listener.onFailure(Futures.cause(e));
                         } else {
                           result.set(v);
                           listener.onResponse(null);
