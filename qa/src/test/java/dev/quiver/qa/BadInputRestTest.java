@@ -31,14 +31,6 @@ class BadInputRestTest {
     rest.put("/bad/_doc/good?refresh=true", "{\"v\":[1,2,3],\"u\":[0.6,0.8]}").ok();
   }
 
-  static void assertBadRequest(Rest.Response r, String... fragments) {
-    assertEquals(400, r.status(), r.body().toString());
-    String reason = r.reason();
-    for (String fragment : fragments) {
-      assertTrue(reason.contains(fragment), "[" + fragment + "] not in " + reason);
-    }
-  }
-
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -56,7 +48,7 @@ class BadInputRestTest {
       })
   void rejectsBadDocumentsWithoutIndexingThem(String name, String doc, String message) {
     Rest.Response r = rest.put("/bad/_doc/x?refresh=true", doc);
-    assertBadRequest(r, message);
+    r.badRequest(message);
     assertEquals(404, rest.get("/bad/_doc/x").status(), name + " was indexed");
     assertEquals(1, rest.get("/bad/_count").ok().body().get("count").asInt());
   }
@@ -98,7 +90,7 @@ class BadInputRestTest {
       })
   void rejectsBadMappings(String name, String field, String message) {
     Rest.Response r = rest.put("/bad/_mapping", "{\"properties\":{\"w\":" + field + "}}");
-    assertBadRequest(r, message);
+    r.badRequest(message);
     assertTrue(
         rest.get("/bad/_mapping").ok().body().at("/bad/mappings/properties/w").isMissingNode(),
         name + " was mapped");
@@ -114,7 +106,7 @@ class BadInputRestTest {
       })
   void rejectsMappingUpdatesThatChangeTheField(String name, String field, String parameter) {
     Rest.Response r = rest.put("/bad/_mapping", "{\"properties\":{\"v\":" + field + "}}");
-    assertBadRequest(r, "Cannot update parameter [" + parameter + "]");
+    r.badRequest("Cannot update parameter [" + parameter + "]");
     assertEquals(
         3, rest.get("/bad/_mapping").ok().body().at("/bad/mappings/properties/v/dims").asInt());
   }
@@ -136,8 +128,7 @@ class BadInputRestTest {
         "negative min_score  | {\"field\":\"v\",\"vector\":[1,2,3],\"k\":3,\"min_score\":-1}      | [min_score] must be a finite number >= 0",
       })
   void rejectsBadQueries(String name, String body, String message) {
-    assertBadRequest(
-        rest.post("/bad/_search", "{\"query\":{\"quiver_knn\":" + body + "}}"), message);
+    rest.post("/bad/_search", "{\"query\":{\"quiver_knn\":" + body + "}}").badRequest(message);
   }
 
   @Test

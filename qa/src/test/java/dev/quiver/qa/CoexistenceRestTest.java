@@ -58,11 +58,7 @@ class CoexistenceRestTest {
         rest.put(
             "/" + index + "/_mapping",
             "{\"properties\":{\"mine\":{\"type\":\"quiver_vector\",\"dims\":3}}}");
-    assertEquals(400, later.status(), later.body().toString());
-    assertTrue(
-        later.reason().contains("field [mine] of type [quiver_vector] cannot be used"),
-        later.reason());
-    assertTrue(later.reason().contains(why), later.reason());
+    later.badRequest("field [mine] of type [quiver_vector] cannot be used", why);
     // So is creating such an index with a quiver field, and no index is left behind.
     rest.delete("/" + index);
     Rest.Response create =
@@ -71,8 +67,7 @@ class CoexistenceRestTest {
             "{\"settings\":"
                 + settings
                 + ",\"mappings\":{\"properties\":{\"mine\":{\"type\":\"quiver_vector\",\"dims\":3}}}}");
-    assertEquals(400, create.status(), create.body().toString());
-    assertTrue(create.reason().contains(why), create.reason());
+    create.badRequest(why);
     assertEquals(404, rest.get("/" + index).status());
   }
 

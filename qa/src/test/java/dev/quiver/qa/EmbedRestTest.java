@@ -92,8 +92,7 @@ class EmbedRestTest {
     Rest.Response r =
         rest.put(
             "/_ingest/pipeline/embed-bad", "{\"processors\":[{\"quiver_embed\":" + config + "}]}");
-    assertEquals(400, r.status(), name + ": " + r.body());
-    assertTrue(r.reason().contains(message), "[" + message + "] not in " + r.reason());
+    r.badRequest(message);
     assertEquals(404, rest.get("/_ingest/pipeline/embed-bad").status(), name + " was stored");
   }
 
@@ -227,8 +226,7 @@ class EmbedRestTest {
             "/embed-search/_search",
             "{\"query\":{\"quiver_knn\":{\"field\":\"body_vec\",\"k\":3,"
                 + "\"query_text\":\"energy\",\"model\":\"no-such-model\"}}}");
-    assertEquals(400, unknown.status(), unknown.body().toString());
-    assertTrue(unknown.reason().contains("unknown model [no-such-model]"), unknown.reason());
+    unknown.badRequest("unknown model [no-such-model]");
     rest.delete("/embed-search");
   }
 

@@ -96,6 +96,15 @@ class QuiverVectorRestTest {
     return ids;
   }
 
+  /** The response of a search of {@code size} hits for {@code {"quiver_knn": knnBody}}. */
+  static JsonNode searchKnn(String index, int size, String knnBody) {
+    return rest.post(
+            "/" + index + "/_search",
+            "{\"size\":" + size + ",\"query\":{\"quiver_knn\":" + knnBody + "}}")
+        .ok()
+        .body();
+  }
+
   static String knn(float[] q, int k, String extra) {
     return "{\"field\":\"v\",\"vector\":" + Arrays.toString(q) + ",\"k\":" + k + extra + "}";
   }
@@ -126,12 +135,7 @@ class QuiverVectorRestTest {
     int queries = 20;
     for (int q = 0; q < queries; q++) {
       float[] query = randomVector(random, DIMS);
-      JsonNode r =
-          rest.post(
-                  "/vectors/_search",
-                  "{\"size\":10,\"query\":{\"quiver_knn\":" + knn(query, 10, "") + "}}")
-              .ok()
-              .body();
+      JsonNode r = searchKnn("vectors", 10, knn(query, 10, ""));
       List<String> got = ids(r);
       assertEquals(10, got.size());
       List<String> want = exactNearest(query, 10, i -> true);
@@ -148,14 +152,7 @@ class QuiverVectorRestTest {
   void filterIsAppliedDuringTheSearchNotAfter() {
     float[] query = randomVector(new Random(11), DIMS);
     // Only 10% of documents match; a post-filter on the top 10 would return about one hit.
-    JsonNode r =
-        rest.post(
-                "/vectors/_search",
-                "{\"size\":10,\"query\":{\"quiver_knn\":"
-                    + knn(query, 10, ",\"filter\":{\"term\":{\"group\":3}}")
-                    + "}}")
-            .ok()
-            .body();
+    JsonNode r = searchKnn("vectors", 10, knn(query, 10, ",\"filter\":{\"term\":{\"group\":3}}"));
     List<String> got = ids(r);
     assertEquals(exactNearest(query, 10, i -> i % 10 == 3), got);
   }
@@ -182,12 +179,7 @@ class QuiverVectorRestTest {
   @Test
   void composesInsideBoolAndBoosts() {
     float[] query = randomVector(new Random(3), DIMS);
-    JsonNode plain =
-        rest.post(
-                "/vectors/_search",
-                "{\"size\":5,\"query\":{\"quiver_knn\":" + knn(query, 5, "") + "}}")
-            .ok()
-            .body();
+    JsonNode plain = searchKnn("vectors", 5, knn(query, 5, ""));
     JsonNode boosted =
         rest.post(
                 "/vectors/_search",
@@ -213,13 +205,8 @@ class QuiverVectorRestTest {
     List<String> top10 = exactNearest(query, 10, i -> true);
     double cut = 1 / (1 + l2(query, vectors[Integer.parseInt(top10.get(4))]));
     JsonNode r =
-        rest.post(
-                "/vectors/_search",
-                "{\"size\":10,\"query\":{\"quiver_knn\":"
-                    + knn(query, 10, ",\"num_candidates\":200,\"min_score\":" + (cut - 1e-6))
-                    + "}}")
-            .ok()
-            .body();
+        searchKnn(
+            "vectors", 10, knn(query, 10, ",\"num_candidates\":200,\"min_score\":" + (cut - 1e-6)));
     assertEquals(top10.subList(0, 5), ids(r));
   }
 
@@ -255,12 +242,7 @@ class QuiverVectorRestTest {
     }
     rest.bulk("/sharded/_bulk?refresh=true", bulk.toString()).ok();
     float[] query = randomVector(new Random(17), DIMS);
-    JsonNode r =
-        rest.post(
-                "/sharded/_search",
-                "{\"size\":5,\"query\":{\"quiver_knn\":" + knn(query, 5, "") + "}}")
-            .ok()
-            .body();
+    JsonNode r = searchKnn("sharded", 5, knn(query, 5, ""));
     assertEquals(15, r.at("/hits/total/value").asInt(), "3 shards x k=5");
     List<String> exact =
         IntStream.range(0, 300)
@@ -299,12 +281,7 @@ class QuiverVectorRestTest {
     Random random = new Random(23);
     for (int q = 0; q < 10; q++) {
       float[] query = randomVector(random, DIMS);
-      JsonNode r =
-          rest.post(
-                  "/flat/_search",
-                  "{\"size\":10,\"query\":{\"quiver_knn\":" + knn(query, 10, "") + "}}")
-              .ok()
-              .body();
+      JsonNode r = searchKnn("flat", 10, knn(query, 10, ""));
       assertEquals(exactNearest(query, 10, i -> true), ids(r));
     }
   }

@@ -25,6 +25,20 @@ final class Rest {
       return this;
     }
 
+    /** Throws unless the status is 400 and the error names every fragment. */
+    Response badRequest(String... fragments) {
+      if (status != 400) {
+        throw new AssertionError("expected 400, got " + status + ": " + body);
+      }
+      String reason = reason();
+      for (String fragment : fragments) {
+        if (reason.contains(fragment) == false) {
+          throw new AssertionError("[" + fragment + "] not in " + reason);
+        }
+      }
+      return this;
+    }
+
     /** The error reason OpenSearch gives (root cause included), for assertions. */
     String reason() {
       return body.path("error").toString();
