@@ -8,10 +8,11 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 
 /**
- * k nearest neighbours of a float vector, searched with a wider beam: each segment collects {@code
- * numCandidates} candidates (the HNSW search-time beam, filter applied during the graph walk), the
- * shard keeps the best {@code k} of them, and hits scoring below {@code minScore} (the similarity
- * score, before boost) are dropped.
+ * k nearest neighbours of a float vector, searched with a wider beam: Lucene gathers {@code
+ * numCandidates} candidates over the shard (each segment searched with a beam proportional to its
+ * share of documents, then the competitive segments again, filter applied during the graph walk),
+ * the shard keeps the best {@code k} of them, and hits scoring below {@code minScore} (the
+ * similarity score, before boost) are dropped.
  */
 final class QuiverKnnQuery extends KnnFloatVectorQuery {
 

@@ -39,10 +39,11 @@ import org.opensearch.index.query.QueryShardException;
  * coordinating node, off the transport threads.
  *
  * <p>Each shard returns its {@code k} nearest documents; {@code num_candidates} (default {@link
- * #defaultNumCandidates(int)}) is the per-segment search beam, {@code filter} any query applied
- * while the graph is searched (not after), {@code min_score} a floor on the similarity score. An
- * unmapped field matches nothing (as term queries do across index patterns); a field of another
- * type is an error.
+ * #defaultNumCandidates(int)}) is how many candidates the shard gathers (Lucene splits it over the
+ * segments by their share of documents; see the README), {@code filter} any query applied while the
+ * graph is searched (not after), {@code min_score} a floor on the similarity score. An unmapped
+ * field matches nothing (as term queries do across index patterns); a field of another type is an
+ * error.
  */
 public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQueryBuilder> {
 
