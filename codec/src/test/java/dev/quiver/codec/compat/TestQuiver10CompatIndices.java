@@ -1,13 +1,17 @@
 package dev.quiver.codec.compat;
 
 import dev.quiver.codec.compat.Quiver10CompatIndex.FieldSpec;
+import dev.quiver.codec.quiver10.Quiver10FlatVectorsFormat;
+import dev.quiver.codec.quiver10.Quiver10HnswVectorsFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.apache.lucene.codecs.KnnVectorsReader;
@@ -49,9 +53,31 @@ public class TestQuiver10CompatIndices extends LuceneTestCase {
 
   private static final int K = 10;
 
-  /** Format version 0: Lucene99 files only, no Quiver file. */
+  /** Format version 0: Lucene99 files only, no Quiver file, no version attribute. */
   public void testVersion0() throws Exception {
     checkVersion(0);
+  }
+
+  /** Format version 1: adds the .qfm/.qhm meta files and the segment version attributes. */
+  public void testVersion1() throws Exception {
+    checkVersion(1);
+  }
+
+  /** A new format version cannot ship without its checked-in index. */
+  public void testEveryVersionIsCheckedIn() throws IOException {
+    assertEquals(
+        Quiver10FlatVectorsFormat.VERSION_CURRENT, Quiver10HnswVectorsFormat.VERSION_CURRENT);
+    for (int v = Quiver10HnswVectorsFormat.VERSION_START;
+        v <= Quiver10HnswVectorsFormat.VERSION_CURRENT;
+        v++) {
+      try (InputStream in = getClass().getResourceAsStream(resource(v))) {
+        assertNotNull("no checked-in index for format version " + v + ": " + resource(v), in);
+      }
+    }
+  }
+
+  private static String resource(int version) {
+    return "/compat/quiver10-v" + version + ".zip";
   }
 
   static Directory unzip(Directory dir, String resource) throws IOException {
@@ -76,6 +102,7 @@ public class TestQuiver10CompatIndices extends LuceneTestCase {
       SegmentInfos infos = SegmentInfos.readLatestCommit(dir);
       assertEquals(1, infos.size());
       assertEquals(Quiver10CompatIndex.DOCS, infos.info(0).info.maxDoc());
+      checkVersionAttributes(infos.info(0).info.getAttributes(), version);
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         assertEquals(1, reader.leaves().size());
         LeafReader leaf = reader.leaves().get(0).reader();
@@ -89,6 +116,35 @@ public class TestQuiver10CompatIndices extends LuceneTestCase {
         }
       }
     }
+  }
+
+  /**
+   * Version 0 wrote no Quiver attribute; later versions one per format and segment suffix: the flat
+   * storage of each of the three formats in use, and the graph of the two HNSW ones.
+   */
+  private static void checkVersionAttributes(Map<String, String> attributes, int version) {
+    Map<String, String> quiver = new TreeMap<>();
+    attributes.forEach(
+        (k, v) -> {
+          if (k.startsWith("Quiver10")) {
+            quiver.put(k, v);
+          }
+        });
+    if (version == 0) {
+      assertEquals(Map.of(), quiver);
+      return;
+    }
+    String flat = Quiver10FlatVectorsFormat.NAME + ".version.";
+    String hnsw = Quiver10HnswVectorsFormat.NAME + ".version.";
+    String v = Integer.toString(version);
+    assertEquals(
+        Map.of(
+            flat + "Quiver10FlatVectorsFormat_0", v,
+            flat + "Quiver10HnswVectorsFormat_0", v,
+            flat + "Quiver10HnswVectorsFormat_1", v,
+            hnsw + "Quiver10HnswVectorsFormat_0", v,
+            hnsw + "Quiver10HnswVectorsFormat_1", v),
+        quiver);
   }
 
   private static int[] ids(LeafReader leaf) throws IOException {
