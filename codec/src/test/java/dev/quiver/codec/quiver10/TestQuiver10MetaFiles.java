@@ -51,6 +51,35 @@ public class TestQuiver10MetaFiles extends LuceneTestCase {
         Quiver10HnswVectorsMeta.LUCENE_LAYOUT_VERSION, Lucene99HnswVectorsFormat.VERSION_CURRENT);
   }
 
+  /** The flat format scans, so its vectors are opened sequential; under a graph, random. */
+  public void testVectorDataAccessHints() throws Exception {
+    Map<String, java.util.Set<IOContext.FileOpenHint>> hints = new java.util.HashMap<>();
+    try (Directory written = writeIndex();
+        Directory recording =
+            new org.apache.lucene.store.FilterDirectory(written) {
+              @Override
+              public IndexInput openInput(String name, IOContext context) throws IOException {
+                hints.put(name, context.hints());
+                return super.openInput(name, context);
+              }
+            };
+        DirectoryReader r = DirectoryReader.open(recording)) {
+      String segment = r.leaves().get(0).reader().toString();
+      assertNotNull(segment);
+      String name = SegmentInfos.readLatestCommit(written).info(0).info.name;
+      assertTrue(
+          String.valueOf(hints),
+          hints
+              .get(name + "_" + FLAT_SUFFIX + ".vec")
+              .contains(org.apache.lucene.store.DataAccessHint.SEQUENTIAL));
+      assertTrue(
+          String.valueOf(hints),
+          hints
+              .get(name + "_" + HNSW_SUFFIX + ".vec")
+              .contains(org.apache.lucene.store.DataAccessHint.RANDOM));
+    }
+  }
+
   public void testWritesMetaFilesAndVersionAttributes() throws Exception {
     try (Directory dir = writeIndex()) {
       SegmentInfo si = SegmentInfos.readLatestCommit(dir).info(0).info;
