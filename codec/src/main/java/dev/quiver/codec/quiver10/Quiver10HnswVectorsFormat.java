@@ -85,7 +85,10 @@ import org.apache.lucene.util.IOUtils;
  * scheduler's {@linkplain org.apache.lucene.index.MergeScheduler#getIntraMergeExecutor intra-merge
  * executor}: Lucene's {@code ConcurrentMergeScheduler} lends threads only to merges of at least 50
  * MB and only while it has threads to spare, otherwise the workers run one after another on the
- * merging thread. The class name is the SPI name.
+ * merging thread. The merged graph starts from the largest source graph (with few enough deletions)
+ * and adds the other segments' vectors to it, as Lucene intends; under a per-field codec Lucene
+ * 10.5 itself would rebuild it from scratch (see {@code FieldVectorsMergeState}). The class name is
+ * the SPI name.
  */
 public final class Quiver10HnswVectorsFormat extends KnnVectorsFormat {
 

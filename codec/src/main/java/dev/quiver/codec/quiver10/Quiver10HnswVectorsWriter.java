@@ -88,8 +88,10 @@ final class Quiver10HnswVectorsWriter extends KnnVectorsWriter {
 
   @Override
   public IORunnable mergeOneField(FieldInfo fieldInfo, MergeState mergeState) throws IOException {
-    // Phase 1 (vectors) happens now; the graph is built by the returned runnable.
-    IORunnable buildGraph = graph.mergeOneField(fieldInfo, mergeState);
+    // Phase 1 (vectors) happens now; the graph is built by the returned runnable, starting from
+    // the largest source graph (see FieldVectorsMergeState for why the readers are unwrapped).
+    IORunnable buildGraph =
+        graph.mergeOneField(fieldInfo, FieldVectorsMergeState.of(fieldInfo, mergeState));
     writeEntry(fieldInfo);
     return buildGraph;
   }

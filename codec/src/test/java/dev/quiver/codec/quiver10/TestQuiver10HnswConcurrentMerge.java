@@ -39,9 +39,12 @@ import org.apache.lucene.util.hnsw.HnswGraph;
  */
 public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
 
-  private static final int SEGMENTS = 3;
-  private static final int DOCS_PER_SEGMENT = 500; // no graph per segment; the merge builds one
-  private static final int DOCS = SEGMENTS * DOCS_PER_SEGMENT;
+  /** Three segments too small for a graph of their own: the merge builds the whole graph. */
+  private static final int[] SMALL_SEGMENTS = {500, 500, 500};
+
+  /** A first segment with a graph the merge starts from, and two without. */
+  private static final int[] ONE_GRAPH_SEGMENT = {1200, 150, 150};
+
   private static final int DIMS = 24;
   private static final int K = 10;
 
@@ -98,7 +101,7 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
 
   public void testMergeBuildsGraphWithSeveralWorkers() throws Exception {
     LendingMergeScheduler scheduler = new LendingMergeScheduler();
-    mergeAndCheck(new Quiver10HnswVectorsFormat(16, 48, 4), scheduler);
+    mergeAndCheck(new Quiver10HnswVectorsFormat(16, 48, 4), scheduler, SMALL_SEGMENTS);
     // TaskExecutor forks all but one worker and runs the last on the merging thread.
     assertEquals("graph workers handed to the scheduler", 3, scheduler.graphTasks.get());
     assertFalse(scheduler.graphThreads.isEmpty());
@@ -106,7 +109,7 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
 
   public void testSingleWorkerBuildsOnTheMergingThread() throws Exception {
     LendingMergeScheduler scheduler = new LendingMergeScheduler();
-    mergeAndCheck(new Quiver10HnswVectorsFormat(16, 48, 1), scheduler);
+    mergeAndCheck(new Quiver10HnswVectorsFormat(16, 48, 1), scheduler, SMALL_SEGMENTS);
     assertEquals(0, scheduler.graphTasks.get());
   }
 
@@ -115,7 +118,15 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
     assertEquals(
         Quiver10HnswVectorsFormat.DEFAULT_NUM_MERGE_WORKERS,
         new Quiver10HnswVectorsFormat(16, 48).numMergeWorkers());
-    mergeAndCheck(new Quiver10HnswVectorsFormat(16, 48), new ConcurrentMergeScheduler());
+    mergeAndCheck(
+        new Quiver10HnswVectorsFormat(16, 48), new ConcurrentMergeScheduler(), SMALL_SEGMENTS);
+  }
+
+  /** Workers that add the small segments' vectors to the graph of the large one. */
+  public void testWorkersExtendTheLargestSourceGraph() throws Exception {
+    LendingMergeScheduler scheduler = new LendingMergeScheduler();
+    mergeAndCheck(new Quiver10HnswVectorsFormat(16, 48, 4), scheduler, ONE_GRAPH_SEGMENT);
+    assertEquals(3, scheduler.graphTasks.get());
   }
 
   public void testMergeWorkerBounds() {
@@ -126,10 +137,12 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
     assertTrue(e.getMessage(), e.getMessage().contains("numMergeWorkers=65"));
   }
 
-  private void mergeAndCheck(Quiver10HnswVectorsFormat format, MergeScheduler scheduler)
+  private void mergeAndCheck(
+      Quiver10HnswVectorsFormat format, MergeScheduler scheduler, int[] segmentSizes)
       throws IOException {
-    float[][] docs = new float[DOCS][];
-    for (int d = 0; d < DOCS; d++) {
+    int total = Arrays.stream(segmentSizes).sum();
+    float[][] docs = new float[total][];
+    for (int d = 0; d < total; d++) {
       docs[d] = randomVector();
     }
     try (Directory dir = new ByteBuffersDirectory()) {
@@ -141,16 +154,24 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
                   .setMergeScheduler(scheduler)
                   .setMergePolicy(
                       new LogDocMergePolicy()) // keeps doc order: doc id = index in docs
-                  .setMaxBufferedDocs(DOCS_PER_SEGMENT)
-                  .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH))) {
-        for (float[] v : docs) {
-          Document doc = new Document();
-          doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.EUCLIDEAN));
-          w.addDocument(doc);
+                  .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
+                  .setRAMBufferSizeMB(256))) {
+        int d = 0;
+        for (int size : segmentSizes) {
+          for (int i = 0; i < size; i++, d++) {
+            Document doc = new Document();
+            doc.add(new KnnFloatVectorField("v", docs[d], VectorSimilarityFunction.EUCLIDEAN));
+            w.addDocument(doc);
+          }
+          w.commit();
         }
-        w.commit();
         try (DirectoryReader r = DirectoryReader.open(w)) {
-          assertEquals(SEGMENTS, r.leaves().size());
+          assertEquals(segmentSizes.length, r.leaves().size());
+          int withGraph = 0;
+          for (var ctx : r.leaves()) {
+            withGraph += TestQuiver10HnswHighDimensions.graph(ctx.reader(), "v").size() > 0 ? 1 : 0;
+          }
+          assertEquals(segmentSizes == ONE_GRAPH_SEGMENT ? 1 : 0, withGraph);
         }
         w.forceMerge(1);
         w.commit();
@@ -158,14 +179,14 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
       try (DirectoryReader r = DirectoryReader.open(dir)) {
         assertEquals(1, r.leaves().size());
         LeafReader leaf = r.leaves().get(0).reader();
-        checkGraph(TestQuiver10HnswHighDimensions.graph(leaf, "v"), format.m());
+        checkGraph(TestQuiver10HnswHighDimensions.graph(leaf, "v"), format.m(), total);
         checkSearch(new IndexSearcher(r), docs);
       }
     }
   }
 
-  private static void checkGraph(HnswGraph graph, int m) throws IOException {
-    assertEquals(DOCS, graph.size());
+  private static void checkGraph(HnswGraph graph, int m, int total) throws IOException {
+    assertEquals(total, graph.size());
     assertEquals(m, graph.maxConn());
     HnswGraph.NodesIterator nodes = graph.getNodesOnLevel(0);
     while (nodes.hasNext()) {
@@ -175,7 +196,7 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
       for (int n = graph.nextNeighbor();
           n != DocIdSetIterator.NO_MORE_DOCS;
           n = graph.nextNeighbor()) {
-        assertTrue(n >= 0 && n < DOCS && n != node);
+        assertTrue(n >= 0 && n < total && n != node);
         neighbours++;
       }
       assertTrue("node " + node + " has " + neighbours, neighbours > 0 && neighbours <= 2 * m);
@@ -188,10 +209,10 @@ public class TestQuiver10HnswConcurrentMerge extends LuceneTestCase {
     int found = 0;
     int self = 0;
     for (int q = 0; q < queries; q++) {
-      float[] query = q % 2 == 0 ? randomVector() : docs[random().nextInt(DOCS)];
+      float[] query = q % 2 == 0 ? randomVector() : docs[random().nextInt(docs.length)];
       // 5k candidates (the beam), the best k of them compared with the exact k.
       TopDocs td = searcher.search(new KnnFloatVectorQuery("v", query, 5 * K), K);
-      assertTrue("a graph search, not a scan", td.totalHits.value() < DOCS);
+      assertTrue("a graph search, not a scan", td.totalHits.value() < docs.length);
       assertEquals(K, td.scoreDocs.length);
       Set<Integer> exact = exactTopK(docs, query);
       for (ScoreDoc sd : td.scoreDocs) {
