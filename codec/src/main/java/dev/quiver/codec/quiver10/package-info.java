@@ -8,5 +8,11 @@
  *   <li>{@link dev.quiver.codec.quiver10.Quiver10HnswVectorsFormat}: an HNSW graph over the flat
  *       format.
  * </ul>
+ *
+ * <p>Each format's javadoc is its file specification. Formats are versioned within the package:
+ * version 0 is Lucene's files only, version 1 adds Quiver's checksummed meta files ({@code .qfm},
+ * {@code .qhm}), and the version of a segment is a segment-info attribute (absent = 0). An index of
+ * every shipped version is checked in under {@code codec/src/test/resources/compat} and read by
+ * every build.
  */
 package dev.quiver.codec.quiver10;

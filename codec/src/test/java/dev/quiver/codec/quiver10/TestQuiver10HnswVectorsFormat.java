@@ -53,7 +53,10 @@ public class TestQuiver10HnswVectorsFormat extends BaseKnnVectorsFormatTestCase 
     assertTrue(s, s.contains("m=24") && s.contains("beamWidth=200") && s.contains("Quiver10Flat"));
   }
 
-  /** Lucene's default formats stop at 1024 dimensions; ours index and find 16,384. */
+  /**
+   * Lucene's default formats stop at 1024 dimensions; ours index and find 16,384. (20 documents get
+   * no graph; {@link TestQuiver10HnswHighDimensions} builds and searches one at these sizes.)
+   */
   public void testMaxDimensionsAreIndexedAndSearchable() throws Exception {
     int dims = Quiver10FlatVectorsFormat.MAX_DIMENSIONS;
     assertEquals(dims, new Quiver10HnswVectorsFormat().getMaxDimensions("f"));
