@@ -1,0 +1,108 @@
+package dev.quiver.codec.quant;
+
+/**
+ * Packs per-coordinate levels into the layouts of {@link CodeBits} and back. Pure functions, no
+ * allocation; every method checks that the arrays fit.
+ */
+public final class CodePacking {
+
+  private CodePacking() {}
+
+  /**
+   * Packs document levels ({@code 0 <= level < 2^bits}) into {@code code}.
+   *
+   * @param levels {@code codeDims} levels
+   * @param code {@link CodeBits#docBytes} bytes
+   */
+  public static void packDocument(CodeBits bits, byte[] levels, byte[] code) {
+    int n = levels.length;
+    checkLength(code.length, bits.docBytes(n), "document code");
+    switch (bits) {
+      case ONE -> packPlanes(levels, 1, code);
+      case TWO -> packPlanes(levels, 2, code);
+      case FOUR -> {
+        int half = n / 2;
+        for (int i = 0; i < half; i++) {
+          code[i] = (byte) ((levels[i] << 4) | (levels[i + half] & 0x0F));
+        }
+      }
+      case EIGHT -> System.arraycopy(levels, 0, code, 0, n);
+    }
+  }
+
+  /** Inverse of {@link #packDocument}. */
+  public static void unpackDocument(CodeBits bits, byte[] code, byte[] levels) {
+    int n = levels.length;
+    checkLength(code.length, bits.docBytes(n), "document code");
+    switch (bits) {
+      case ONE -> unpackPlanes(code, 1, levels);
+      case TWO -> unpackPlanes(code, 2, levels);
+      case FOUR -> {
+        int half = n / 2;
+        for (int i = 0; i < half; i++) {
+          levels[i] = (byte) ((code[i] >> 4) & 0x0F);
+          levels[i + half] = (byte) (code[i] & 0x0F);
+        }
+      }
+      case EIGHT -> System.arraycopy(code, 0, levels, 0, n);
+    }
+  }
+
+  /**
+   * Packs query levels ({@code 0 <= level < 2^queryBits}) into {@code packed}.
+   *
+   * @param levels {@code codeDims} levels
+   * @param packed {@link CodeBits#queryBytes} bytes
+   */
+  public static void packQuery(CodeBits bits, byte[] levels, byte[] packed) {
+    int n = levels.length;
+    checkLength(packed.length, bits.queryBytes(n), "query");
+    switch (bits) {
+      case ONE, TWO -> packPlanes(levels, 4, packed);
+      case FOUR -> {
+        for (int i = 0; i < n; i++) {
+          packed[i] = (byte) ((levels[i] >> 4) & 0x0F);
+          packed[n + i] = (byte) (levels[i] & 0x0F);
+        }
+      }
+      case EIGHT -> System.arraycopy(levels, 0, packed, 0, n);
+    }
+  }
+
+  /** Writes bit {@code j} of every level into plane {@code j} (MSB-first within a byte). */
+  static void packPlanes(byte[] levels, int planes, byte[] out) {
+    int n = levels.length;
+    if (n % 8 != 0) {
+      throw new IllegalArgumentException("bit planes need a multiple of 8 coordinates; n=" + n);
+    }
+    int planeBytes = n / 8;
+    for (int b = 0; b < planeBytes; b++) {
+      for (int j = 0; j < planes; j++) {
+        int acc = 0;
+        for (int k = 0; k < 8; k++) {
+          acc = (acc << 1) | ((levels[8 * b + k] >> j) & 1);
+        }
+        out[j * planeBytes + b] = (byte) acc;
+      }
+    }
+  }
+
+  static void unpackPlanes(byte[] in, int planes, byte[] levels) {
+    int n = levels.length;
+    int planeBytes = n / 8;
+    for (int i = 0; i < n; i++) {
+      int level = 0;
+      for (int j = 0; j < planes; j++) {
+        level |= ((in[j * planeBytes + i / 8] >> (7 - i % 8)) & 1) << j;
+      }
+      levels[i] = (byte) level;
+    }
+  }
+
+  private static void checkLength(int actual, int expected, String what) {
+    if (actual != expected) {
+      throw new IllegalArgumentException(
+          what + " has " + actual + " bytes, layout needs " + expected);
+    }
+  }
+}
