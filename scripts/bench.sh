@@ -6,7 +6,8 @@
 #                                          rescoring at oversample 1-10, 1/2/4/8 bits, Quiver's codes with and
 #                                          without rotation against Lucene's OptimizedScalarQuantizer; error-bound
 #                                          rescoring. Needs ../shared (scifact-bge-small and/or siftsmall).
-#                                          -Dbench.queries=N after SHARED_DIR limits the queries per data set.
+#                                          After SHARED_DIR: -Dbench.queries=N (queries per data set),
+#                                          -Dbench.methods=quiver-rot,lucene-osq (methods to run).
 #   scripts/bench.sh embed [-Dbench.x=...] Documents/s embedded through _bulk + quiver_embed into a real node vs
 #                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads.
 #                                          Needs ../shared/datasets/scifact (or set QUIVER_SHARED to the shared

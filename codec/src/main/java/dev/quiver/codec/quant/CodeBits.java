@@ -69,9 +69,14 @@ public enum CodeBits {
     return bits;
   }
 
-  /** Query bits per dimension. */
-  public int queryBits() {
+  /** Query bits per dimension unless chosen otherwise: 4 for 1- and 2-bit, 8 for 4- and 8-bit. */
+  public int defaultQueryBits() {
     return queryBits;
+  }
+
+  /** Whether queries may be kept at {@code queryBits} against these documents (4 or 8; 8 only). */
+  public boolean supportsQueryBits(int queryBits) {
+    return queryBits == 8 || (queryBits == 4 && this != EIGHT);
   }
 
   /** Number of document levels, {@code 2^bits}. */
@@ -89,8 +94,11 @@ public enum CodeBits {
     return codeDims * bits / 8;
   }
 
-  /** Bytes of a packed query. */
-  public int queryBytes(int codeDims) {
-    return this == FOUR ? 2 * codeDims : codeDims * queryBits / 8;
+  /** Bytes of one packed 4-bit query vector (for {@link #EIGHT}: of the 8-bit query). */
+  public int queryNibbleBytes(int codeDims) {
+    return switch (this) {
+      case ONE, TWO -> codeDims / 2;
+      case FOUR, EIGHT -> codeDims;
+    };
   }
 }

@@ -49,23 +49,47 @@ public final class CodePacking {
   }
 
   /**
-   * Packs query levels ({@code 0 <= level < 2^queryBits}) into {@code packed}.
+   * Packs query levels ({@code 0 <= level < 2^queryBits}) in the layout of {@link CodeBits}.
    *
    * @param levels {@code codeDims} levels
-   * @param packed {@link CodeBits#queryBytes} bytes
+   * @param high {@link CodeBits#queryNibbleBytes} bytes: the 4-bit levels, the high nibbles of
+   *     8-bit levels, or (for {@link CodeBits#EIGHT}) the 8-bit levels
+   * @param low for 8-bit levels against 1-, 2- or 4-bit documents the low nibbles (as many bytes),
+   *     otherwise unused (may be {@code null})
    */
-  public static void packQuery(CodeBits bits, byte[] levels, byte[] packed) {
+  public static void packQuery(
+      CodeBits bits, int queryBits, byte[] levels, byte[] high, byte[] low) {
+    if (!bits.supportsQueryBits(queryBits)) {
+      throw new IllegalArgumentException(
+          "query bits must be 4 or 8 (8 for 8-bit documents); queryBits=" + queryBits);
+    }
     int n = levels.length;
-    checkLength(packed.length, bits.queryBytes(n), "query");
-    switch (bits) {
-      case ONE, TWO -> packPlanes(levels, 4, packed);
-      case FOUR -> {
-        for (int i = 0; i < n; i++) {
-          packed[i] = (byte) ((levels[i] >> 4) & 0x0F);
-          packed[n + i] = (byte) (levels[i] & 0x0F);
-        }
-      }
-      case EIGHT -> System.arraycopy(levels, 0, packed, 0, n);
+    checkLength(high.length, bits.queryNibbleBytes(n), "query");
+    if (bits == CodeBits.EIGHT) {
+      System.arraycopy(levels, 0, high, 0, n);
+      return;
+    }
+    if (queryBits == 4) {
+      packNibbles(bits, levels, high);
+      return;
+    }
+    checkLength(low.length, bits.queryNibbleBytes(n), "query low nibbles");
+    byte[] nibbles = new byte[n];
+    for (int i = 0; i < n; i++) {
+      nibbles[i] = (byte) ((levels[i] >> 4) & 0x0F);
+    }
+    packNibbles(bits, nibbles, high);
+    for (int i = 0; i < n; i++) {
+      nibbles[i] = (byte) (levels[i] & 0x0F);
+    }
+    packNibbles(bits, nibbles, low);
+  }
+
+  private static void packNibbles(CodeBits bits, byte[] nibbles, byte[] out) {
+    if (bits == CodeBits.FOUR) {
+      System.arraycopy(nibbles, 0, out, 0, nibbles.length);
+    } else {
+      packPlanes(nibbles, 4, out);
     }
   }
 

@@ -18,13 +18,30 @@ public final class CodeSpace {
   private final HadamardRotation rotation;
   private final VectorSimilarityFunction similarity;
   private final CodeBits bits;
+  private final int queryBits;
   private final int codeDims;
 
+  /** A space with the default query precision of {@code bits}. */
   public CodeSpace(
       float[] centroid,
       HadamardRotation rotation,
       VectorSimilarityFunction similarity,
       CodeBits bits) {
+    this(centroid, rotation, similarity, bits, bits.defaultQueryBits());
+  }
+
+  /** A space whose queries are kept at {@code queryBits} (4 or 8, see {@link CodeBits}). */
+  public CodeSpace(
+      float[] centroid,
+      HadamardRotation rotation,
+      VectorSimilarityFunction similarity,
+      CodeBits bits,
+      int queryBits) {
+    if (!bits.supportsQueryBits(queryBits)) {
+      throw new IllegalArgumentException(
+          "query bits must be 4 or 8 (8 for 8-bit documents); queryBits=" + queryBits);
+    }
+    this.queryBits = queryBits;
     if (centroid.length != rotation.dims()) {
       throw new IllegalArgumentException(
           "centroid has " + centroid.length + " dimensions, rotation " + rotation.dims());
@@ -57,6 +74,11 @@ public final class CodeSpace {
 
   public CodeBits bits() {
     return bits;
+  }
+
+  /** Bits per coordinate of a quantized query. */
+  public int queryBits() {
+    return queryBits;
   }
 
   public VectorSimilarityFunction similarity() {
@@ -123,6 +145,14 @@ public final class CodeSpace {
 
   @Override
   public String toString() {
-    return "CodeSpace(" + bits + ", " + similarity + ", " + rotation + ")";
+    return "CodeSpace("
+        + bits
+        + ", query bits "
+        + queryBits
+        + ", "
+        + similarity
+        + ", "
+        + rotation
+        + ")";
   }
 }

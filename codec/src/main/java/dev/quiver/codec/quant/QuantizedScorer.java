@@ -46,13 +46,17 @@ public final class QuantizedScorer {
 
   /** Integer dot product of the query levels and the document levels. */
   public long levelDot(QuantizedQuery query, byte[] code) {
+    long high = nibbleDot(query.packed(), code);
+    byte[] low = query.packedLow();
+    return low == null ? high : 16 * high + nibbleDot(low, code);
+  }
+
+  private long nibbleDot(byte[] query, byte[] code) {
     return switch (bits) {
-      case ONE -> VectorUtil.int4BitDotProduct(query.packed(), code);
-      case TWO -> VectorUtil.int4DibitDotProduct(query.packed(), code);
-      case FOUR ->
-          16L * VectorUtil.int4DotProductSinglePacked(query.packed(), code)
-              + VectorUtil.int4DotProductSinglePacked(query.packedLow(), code);
-      case EIGHT -> VectorUtil.uint8DotProduct(query.packed(), code);
+      case ONE -> VectorUtil.int4BitDotProduct(query, code);
+      case TWO -> VectorUtil.int4DibitDotProduct(query, code);
+      case FOUR -> VectorUtil.int4DotProductSinglePacked(query, code);
+      case EIGHT -> VectorUtil.uint8DotProduct(query, code);
     };
   }
 

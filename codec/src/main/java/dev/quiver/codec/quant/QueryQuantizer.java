@@ -5,8 +5,9 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 /**
  * Prepares queries for a {@link CodeSpace}: the same centring and rotation as documents, then
  * uniform scalar quantization between the minimum and maximum rotated coordinate, at {@link
- * CodeBits#queryBits()} bits (4 for 1- and 2-bit documents, as RaBitQ suggests; 8 for 4- and 8-bit
- * documents), so that the query side loses much less than the document side (asymmetric).
+ * CodeSpace#queryBits()} bits (by default 4 for 1- and 2-bit documents, as RaBitQ suggests; 8 for
+ * 4- and 8-bit documents), so that the query side loses much less than the document side
+ * (asymmetric).
  *
  * <p>Not thread-safe (holds scratch arrays): one instance per thread. Allocates only the returned
  * {@link QuantizedQuery}, once per query.
@@ -36,7 +37,7 @@ public final class QueryQuantizer {
       max = Math.max(max, v);
       normSquared += (double) v * v;
     }
-    int top = (1 << space.bits().queryBits()) - 1;
+    int top = (1 << space.queryBits()) - 1;
     float step = max > min ? (max - min) / top : 1f;
     double sum = 0;
     for (int i = 0; i < d; i++) {
@@ -50,14 +51,12 @@ public final class QueryQuantizer {
     }
     CodeBits bits = space.bits();
     int n = levels.length;
-    byte[] all = new byte[bits.queryBytes(n)];
-    CodePacking.packQuery(bits, levels, all);
-    byte[] packed = all;
+    byte[] packed = new byte[bits.queryNibbleBytes(n)];
     byte[] low = null;
-    if (bits == CodeBits.FOUR) {
-      packed = java.util.Arrays.copyOfRange(all, 0, n);
-      low = java.util.Arrays.copyOfRange(all, n, 2 * n);
+    if (space.queryBits() == 8 && bits != CodeBits.EIGHT) {
+      low = new byte[bits.queryNibbleBytes(n)];
     }
+    CodePacking.packQuery(bits, space.queryBits(), levels, packed, low);
     float additive =
         space.similarity() == VectorSimilarityFunction.EUCLIDEAN
             ? (float) normSquared

@@ -42,39 +42,54 @@ public class TestCodePacking extends LuceneTestCase {
   public void testLevelDotMatchesNaiveIntegerDot() {
     Random random = new Random(2);
     for (CodeBits bits : CodeBits.values()) {
-      for (int dims : new int[] {64, 100, 384, 1000}) {
-        CodeSpace space =
-            new CodeSpace(
-                new float[dims],
-                HadamardRotation.identity(dims),
-                VectorSimilarityFunction.DOT_PRODUCT,
-                bits);
-        int n = space.codeDims();
-        byte[] docLevels = randomLevels(random, n, bits.bits());
-        byte[] queryLevels = randomLevels(random, n, bits.queryBits());
-        byte[] code = new byte[space.docBytes()];
-        CodePacking.packDocument(bits, docLevels, code);
-        byte[] packed = new byte[bits.queryBytes(n)];
-        CodePacking.packQuery(bits, queryLevels, packed);
-        QuantizedQuery query =
-            bits == CodeBits.FOUR
-                ? new QuantizedQuery(
-                    java.util.Arrays.copyOfRange(packed, 0, n),
-                    java.util.Arrays.copyOfRange(packed, n, 2 * n),
-                    0,
-                    1,
-                    0,
-                    0,
-                    0)
-                : new QuantizedQuery(packed, null, 0, 1, 0, 0, 0);
-        long naive = 0;
-        for (int i = 0; i < n; i++) {
-          naive += (long) (docLevels[i] & 0xFF) * (queryLevels[i] & 0xFF);
+      for (int queryBits : new int[] {4, 8}) {
+        if (!bits.supportsQueryBits(queryBits)) {
+          continue;
         }
-        assertEquals(
-            bits + " dims " + dims, naive, new QuantizedScorer(space).levelDot(query, code));
+        for (int dims : new int[] {64, 100, 384, 1000}) {
+          CodeSpace space =
+              new CodeSpace(
+                  new float[dims],
+                  HadamardRotation.identity(dims),
+                  VectorSimilarityFunction.DOT_PRODUCT,
+                  bits,
+                  queryBits);
+          int n = space.codeDims();
+          byte[] docLevels = randomLevels(random, n, bits.bits());
+          byte[] queryLevels = randomLevels(random, n, queryBits);
+          byte[] code = new byte[space.docBytes()];
+          CodePacking.packDocument(bits, docLevels, code);
+          byte[] high = new byte[bits.queryNibbleBytes(n)];
+          byte[] low = queryBits == 8 && bits != CodeBits.EIGHT ? new byte[high.length] : null;
+          CodePacking.packQuery(bits, queryBits, queryLevels, high, low);
+          QuantizedQuery query = new QuantizedQuery(high, low, 0, 1, 0, 0, 0);
+          long naive = 0;
+          for (int i = 0; i < n; i++) {
+            naive += (long) (docLevels[i] & 0xFF) * (queryLevels[i] & 0xFF);
+          }
+          assertEquals(
+              bits + " query bits " + queryBits + " dims " + dims,
+              naive,
+              new QuantizedScorer(space).levelDot(query, code));
+        }
       }
     }
+  }
+
+  public void testQueryBitsChoices() {
+    assertEquals(4, CodeBits.ONE.defaultQueryBits());
+    assertEquals(8, CodeBits.FOUR.defaultQueryBits());
+    assertFalse(CodeBits.EIGHT.supportsQueryBits(4));
+    assertFalse(CodeBits.ONE.supportsQueryBits(2));
+    expectThrows(
+        IllegalArgumentException.class,
+        () ->
+            new CodeSpace(
+                new float[8],
+                HadamardRotation.identity(8),
+                VectorSimilarityFunction.DOT_PRODUCT,
+                CodeBits.EIGHT,
+                4));
   }
 
   public void testRejectsWrongSizes() {
@@ -83,7 +98,7 @@ public class TestCodePacking extends LuceneTestCase {
         () -> CodePacking.packDocument(CodeBits.ONE, new byte[64], new byte[7]));
     expectThrows(
         IllegalArgumentException.class,
-        () -> CodePacking.packQuery(CodeBits.TWO, new byte[64], new byte[31]));
+        () -> CodePacking.packQuery(CodeBits.TWO, 4, new byte[64], new byte[31], null));
   }
 
   static byte[] randomLevels(Random random, int n, int bits) {

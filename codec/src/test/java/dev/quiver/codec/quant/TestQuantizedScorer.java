@@ -33,35 +33,42 @@ public class TestQuantizedScorer extends LuceneTestCase {
     Random random = new Random(11);
     float[][] base = data(random, 50);
     for (CodeBits bits : CodeBits.values()) {
-      CodeSpace space =
-          space(
-              base,
-              bits,
-              VectorSimilarityFunction.DOT_PRODUCT,
-              HadamardRotation.overlapping(DIMS, 3, 5));
-      DocumentQuantizer documents = new DocumentQuantizer(space);
-      QueryQuantizer queries = new QueryQuantizer(space);
-      QuantizedScorer scorer = new QuantizedScorer(space);
-      int n = space.codeDims();
-      QuantizedQuery q = queries.quantize(base[0]);
-      byte[] queryLevels = queryLevels(bits, q, n);
-      double mid = (bits.levels() - 1) / 2.0;
-      for (int d = 1; d < base.length; d++) {
-        byte[] code = new byte[space.docBytes()];
-        DocCorrections c = documents.quantize(base[d], code);
-        byte[] levels = new byte[n];
-        CodePacking.unpackDocument(bits, code, levels);
-        double xq = 0;
-        int sum = 0;
-        for (int i = 0; i < space.rotatedDims(); i++) {
-          int level = levels[i] & 0xFF;
-          sum += level;
-          xq += (level - mid) * (q.lower() + q.step() * (queryLevels[i] & 0xFF));
+      for (int queryBits : new int[] {4, 8}) {
+        if (!bits.supportsQueryBits(queryBits)) {
+          continue;
         }
-        assertEquals(bits + " levelSum", sum, c.levelSum());
-        double expected = c.rescale() * xq;
-        float actual = scorer.estimateCentredDot(q, code, c.rescale(), c.levelSum());
-        assertEquals(bits + " doc " + d, expected, actual, 1e-3 * (1 + Math.abs(expected)));
+        CodeSpace space =
+            new CodeSpace(
+                CodeSpace.centroidOf(
+                    java.util.Arrays.asList(base), DIMS, VectorSimilarityFunction.DOT_PRODUCT),
+                HadamardRotation.overlapping(DIMS, 3, 5),
+                VectorSimilarityFunction.DOT_PRODUCT,
+                bits,
+                queryBits);
+        DocumentQuantizer documents = new DocumentQuantizer(space);
+        QueryQuantizer queries = new QueryQuantizer(space);
+        QuantizedScorer scorer = new QuantizedScorer(space);
+        int n = space.codeDims();
+        QuantizedQuery q = queries.quantize(base[0]);
+        byte[] queryLevels = queryLevels(bits, q, n);
+        double mid = (bits.levels() - 1) / 2.0;
+        for (int d = 1; d < base.length; d++) {
+          byte[] code = new byte[space.docBytes()];
+          DocCorrections c = documents.quantize(base[d], code);
+          byte[] levels = new byte[n];
+          CodePacking.unpackDocument(bits, code, levels);
+          double xq = 0;
+          int sum = 0;
+          for (int i = 0; i < space.rotatedDims(); i++) {
+            int level = levels[i] & 0xFF;
+            sum += level;
+            xq += (level - mid) * (q.lower() + q.step() * (queryLevels[i] & 0xFF));
+          }
+          assertEquals(bits + " levelSum", sum, c.levelSum());
+          double expected = c.rescale() * xq;
+          float actual = scorer.estimateCentredDot(q, code, c.rescale(), c.levelSum());
+          assertEquals(bits + " doc " + d, expected, actual, 1e-3 * (1 + Math.abs(expected)));
+        }
       }
     }
   }
@@ -206,15 +213,23 @@ public class TestQuantizedScorer extends LuceneTestCase {
   }
 
   static byte[] queryLevels(CodeBits bits, QuantizedQuery q, int n) {
+    byte[] high = nibbles(bits, q.packed(), n);
+    if (q.packedLow() == null) {
+      return high;
+    }
+    byte[] low = nibbles(bits, q.packedLow(), n);
+    for (int i = 0; i < n; i++) {
+      high[i] = (byte) (high[i] * 16 + low[i]);
+    }
+    return high;
+  }
+
+  private static byte[] nibbles(CodeBits bits, byte[] packed, int n) {
     byte[] levels = new byte[n];
-    switch (bits) {
-      case ONE, TWO -> CodePacking.unpackPlanes(q.packed(), 4, levels);
-      case FOUR -> {
-        for (int i = 0; i < n; i++) {
-          levels[i] = (byte) (q.packed()[i] * 16 + q.packedLow()[i]);
-        }
-      }
-      case EIGHT -> System.arraycopy(q.packed(), 0, levels, 0, n);
+    if (bits == CodeBits.ONE || bits == CodeBits.TWO) {
+      CodePacking.unpackPlanes(packed, 4, levels);
+    } else {
+      System.arraycopy(packed, 0, levels, 0, n);
     }
     return levels;
   }

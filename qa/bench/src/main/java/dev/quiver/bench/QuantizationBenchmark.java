@@ -19,8 +19,9 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * oversample * 10} are rescored with exact floats, and recall@10 against the exact top 10 is
  * reported for oversample 1, 2, 3, 5, 10. Quantizers: Quiver's with the Hadamard rotation (no
  * padding: {@code quiver-rot}; padded to a power of two: {@code quiver-rot-pad}), Quiver's without
- * rotation ({@code quiver-norot}), and Lucene 10.5's {@code OptimizedScalarQuantizer} with the
- * document and query bits of its {@code ScalarEncoding} ({@code lucene-osq}).
+ * rotation ({@code quiver-norot}), Quiver's rotated 1- and 2-bit codes against 8-bit instead of
+ * 4-bit queries ({@code quiver-rot-q8}), and Lucene 10.5's {@code OptimizedScalarQuantizer} with
+ * the document and query bits of its {@code ScalarEncoding} ({@code lucene-osq}).
  *
  * <p>For estimators with an error bound it also reports bound-driven rescoring: candidates are read
  * in order of their upper bound until the next upper bound falls below the exact 10th best score
@@ -29,10 +30,11 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * recall; and, on a sample of pairs, how often the true score falls outside the bound and the RMS
  * error of the estimate.
  *
- * <p>Usage: {@code QuantizationBenchmark <shared dir>}; {@code -Dbench.queries=N} limits queries.
- * Single-threaded; ns/estimate is the best of 5 timed scans per document (noisy on a busy host).
- * Bytes per vector count the code and the 16 bytes of corrective terms the estimate needs (Quiver's
- * error bound with query rounding needs 4 more).
+ * <p>Usage: {@code QuantizationBenchmark <shared dir>}; {@code -Dbench.queries=N} limits queries,
+ * {@code -Dbench.methods=quiver-rot,lucene-osq} the methods. Single-threaded; ns/estimate is the
+ * best of 5 timed scans per document (noisy on a busy host). Bytes per vector count the code and
+ * the 16 bytes of corrective terms the estimate needs (Quiver's error bound with query rounding
+ * needs 4 more).
  */
 public final class QuantizationBenchmark {
 
@@ -45,6 +47,8 @@ public final class QuantizationBenchmark {
 
   /** Keeps the timed estimates from being optimized away. */
   static volatile float blackhole;
+
+  record Method(String name, java.util.function.Supplier<QuantizedCodes> make) {}
 
   record DataSet(
       String name,
@@ -88,6 +92,12 @@ public final class QuantizationBenchmark {
     }
   }
 
+  /** {@code -Dbench.methods=a,b} runs only those methods (default: all). */
+  private static boolean selected(String method) {
+    String only = System.getProperty("bench.methods", "");
+    return only.isEmpty() || Arrays.asList(only.split(",")).contains(method);
+  }
+
   private static float[][] limit(float[][] queries, int max) {
     return queries.length <= max ? queries : Arrays.copyOf(queries, max);
   }
@@ -106,43 +116,69 @@ public final class QuantizationBenchmark {
     List<String> boundLines = new ArrayList<>();
     for (int bits : new int[] {1, 2, 4, 8}) {
       CodeBits codeBits = CodeBits.of(bits);
-      List<java.util.function.Supplier<QuantizedCodes>> methods = new ArrayList<>();
+      List<Method> methods = new ArrayList<>();
       methods.add(
-          () ->
-              new QuiverCodes(
-                  "quiver-rot",
-                  new CodeSpace(
-                      centroid,
-                      HadamardRotation.overlapping(dims, ROUNDS, SEED),
-                      set.similarity,
-                      codeBits),
-                  set.base));
+          new Method(
+              "quiver-rot",
+              () ->
+                  new QuiverCodes(
+                      "quiver-rot",
+                      new CodeSpace(
+                          centroid,
+                          HadamardRotation.overlapping(dims, ROUNDS, SEED),
+                          set.similarity,
+                          codeBits),
+                      set.base)));
       if (Integer.bitCount(dims) != 1) {
         methods.add(
-            () ->
-                new QuiverCodes(
-                    "quiver-rot-pad",
-                    new CodeSpace(
-                        centroid,
-                        HadamardRotation.padded(dims, ROUNDS, SEED),
-                        set.similarity,
-                        codeBits),
-                    set.base));
+            new Method(
+                "quiver-rot-pad",
+                () ->
+                    new QuiverCodes(
+                        "quiver-rot-pad",
+                        new CodeSpace(
+                            centroid,
+                            HadamardRotation.padded(dims, ROUNDS, SEED),
+                            set.similarity,
+                            codeBits),
+                        set.base)));
+      }
+      if (bits <= 2) {
+        methods.add(
+            new Method(
+                "quiver-rot-q8",
+                () ->
+                    new QuiverCodes(
+                        "quiver-rot-q8",
+                        new CodeSpace(
+                            centroid,
+                            HadamardRotation.overlapping(dims, ROUNDS, SEED),
+                            set.similarity,
+                            codeBits,
+                            8),
+                        set.base)));
       }
       methods.add(
-          () ->
-              new QuiverCodes(
-                  "quiver-norot",
-                  new CodeSpace(
-                      centroid, HadamardRotation.identity(dims), set.similarity, codeBits),
-                  set.base));
+          new Method(
+              "quiver-norot",
+              () ->
+                  new QuiverCodes(
+                      "quiver-norot",
+                      new CodeSpace(
+                          centroid, HadamardRotation.identity(dims), set.similarity, codeBits),
+                      set.base)));
       methods.add(
-          () ->
-              new LuceneOsqCodes(
-                  ScalarEncoding.fromNumBits(bits), set.similarity, centroid, set.base));
+          new Method(
+              "lucene-osq",
+              () ->
+                  new LuceneOsqCodes(
+                      ScalarEncoding.fromNumBits(bits), set.similarity, centroid, set.base)));
       for (var method : methods) {
+        if (!selected(method.name)) {
+          continue;
+        }
         long start = System.nanoTime();
-        QuantizedCodes codes = method.get();
+        QuantizedCodes codes = method.make.get();
         double encodeSeconds = (System.nanoTime() - start) / 1e9;
         Evaluation e = evaluate(set, codes);
         StringBuilder line = new StringBuilder();
