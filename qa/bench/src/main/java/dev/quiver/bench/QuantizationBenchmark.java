@@ -173,6 +173,8 @@ public final class QuantizationBenchmark {
               () ->
                   new LuceneOsqCodes(
                       ScalarEncoding.fromNumBits(bits), set.similarity, centroid, set.base)));
+      List<QuantizedCodes> built = new ArrayList<>();
+      List<Evaluation> evaluations = new ArrayList<>();
       for (var method : methods) {
         if (!selected(method.name)) {
           continue;
@@ -181,6 +183,15 @@ public final class QuantizationBenchmark {
         QuantizedCodes codes = method.make.get();
         double encodeSeconds = (System.nanoTime() - start) / 1e9;
         Evaluation e = evaluate(set, codes);
+        e.encodeSeconds = encodeSeconds;
+        built.add(codes);
+        evaluations.add(e);
+      }
+      timeInterleaved(set, built, evaluations);
+      for (int m = 0; m < built.size(); m++) {
+        QuantizedCodes codes = built.get(m);
+        Evaluation e = evaluations.get(m);
+        double encodeSeconds = e.encodeSeconds;
         StringBuilder line = new StringBuilder();
         line.append(
             String.format(
@@ -239,6 +250,7 @@ public final class QuantizationBenchmark {
     final int queries;
     final long[] hitsAtOversample = new long[MAX_OVERSAMPLE + 1];
     double nsPerEstimate;
+    double encodeSeconds;
     final double[] boundRecall = new double[EPSILONS.length];
     final double[] boundReads = new double[EPSILONS.length];
     double violationRate;
@@ -323,7 +335,6 @@ public final class QuantizationBenchmark {
         boundReadCount[i] += result[1];
       }
     }
-    e.nsPerEstimate = timeEstimates(set, codes);
     for (int i = 0; i < EPSILONS.length; i++) {
       e.boundRecall[i] = boundHits[i] / (double) (K * set.queries.length);
       e.boundReads[i] = boundReadCount[i] / (double) set.queries.length;
@@ -338,29 +349,37 @@ public final class QuantizationBenchmark {
   }
 
   /**
-   * Nanoseconds per estimate: the best of 5 rounds over (up to) 100 queries scanning all documents,
-   * after the evaluation pass has warmed the code up.
+   * Nanoseconds per estimate of each method: 7 rounds, the methods in alternating order, each round
+   * scanning all documents for (up to) 50 queries; the median round is reported.
    */
-  private static double timeEstimates(DataSet set, QuantizedCodes codes) {
-    int queries = Math.min(100, set.queries.length);
-    QuantizedCodes.Estimator[] prepared = new QuantizedCodes.Estimator[queries];
-    for (int q = 0; q < queries; q++) {
-      prepared[q] = codes.prepare(set.queries[q]);
-    }
+  private static void timeInterleaved(
+      DataSet set, List<QuantizedCodes> codes, List<Evaluation> evaluations) {
+    int queries = Math.min(50, set.queries.length);
     int n = set.base.length;
-    double best = Double.MAX_VALUE;
+    int rounds = 7;
+    double[][] nanos = new double[codes.size()][rounds];
     float sink = 0;
-    for (int round = 0; round < 5; round++) {
-      long start = System.nanoTime();
-      for (QuantizedCodes.Estimator estimator : prepared) {
-        for (int d = 0; d < n; d++) {
-          sink += estimator.similarity(d);
+    for (int round = 0; round < rounds; round++) {
+      for (int k = 0; k < codes.size(); k++) {
+        int m = round % 2 == 0 ? k : codes.size() - 1 - k;
+        QuantizedCodes.Estimator[] prepared = new QuantizedCodes.Estimator[queries];
+        for (int q = 0; q < queries; q++) {
+          prepared[q] = codes.get(m).prepare(set.queries[q]);
         }
+        long start = System.nanoTime();
+        for (QuantizedCodes.Estimator estimator : prepared) {
+          for (int d = 0; d < n; d++) {
+            sink += estimator.similarity(d);
+          }
+        }
+        nanos[m][round] = (System.nanoTime() - start) / (double) queries / n;
       }
-      best = Math.min(best, (System.nanoTime() - start) / (double) queries / n);
     }
     blackhole = sink;
-    return best;
+    for (int m = 0; m < codes.size(); m++) {
+      Arrays.sort(nanos[m]);
+      evaluations.get(m).nsPerEstimate = nanos[m][rounds / 2];
+    }
   }
 
   /**
