@@ -227,7 +227,7 @@ public final class QuantizationBenchmark {
                 String.format(
                     Locale.ROOT,
                     "QUANT-BOUND %-17s %-14s %d  eps %.1f  recall %.4f  reads %8.1f  fixed-oversample"
-                        + " reads for that recall %s  skipped %s",
+                        + " reads for that recall %s  saved %s",
                     set.name,
                     codes.name(),
                     bits,
@@ -248,7 +248,10 @@ public final class QuantizationBenchmark {
 
   static final class Evaluation {
     final int queries;
-    final long[] hitsAtOversample = new long[MAX_OVERSAMPLE + 1];
+
+    /** Hits of the exact top K among the first {@code reads} candidates by estimate. */
+    final long[] hitsAtReads = new long[K * MAX_OVERSAMPLE + 1];
+
     double nsPerEstimate;
     double encodeSeconds;
     final double[] boundRecall = new double[EPSILONS.length];
@@ -263,14 +266,21 @@ public final class QuantizationBenchmark {
     }
 
     double recallAt(int oversample) {
-      return hitsAtOversample[oversample] / (double) (K * queries);
+      return recallAtReads(oversample * K);
     }
 
-    /** Smallest {@code oversample * K} whose recall reaches {@code recall}, or -1. */
+    double recallAtReads(int reads) {
+      return hitsAtReads[reads] / (double) (K * queries);
+    }
+
+    /**
+     * Smallest number of candidates (by estimate, the same for every query, any integer from K on)
+     * whose exact rescoring reaches {@code recall}, or -1.
+     */
     int fixedReadsFor(double recall) {
-      for (int o = 1; o <= MAX_OVERSAMPLE; o++) {
-        if (recallAt(o) >= recall - 1e-9) {
-          return o * K;
+      for (int reads = K; reads <= K * MAX_OVERSAMPLE; reads++) {
+        if (recallAtReads(reads) >= recall - 1e-9) {
+          return reads;
         }
       }
       return -1;
@@ -307,8 +317,12 @@ public final class QuantizationBenchmark {
       for (int i = 0; i < ranked.length; i++) {
         exact[i] = exactSimilarity(set, query, set.base[ranked[i]]);
       }
-      for (int o = 1; o <= MAX_OVERSAMPLE; o++) {
-        e.hitsAtOversample[o] += hits(ranked, exact, Math.min(o * K, ranked.length), truth);
+      TopK best = new TopK(K);
+      for (int i = 0; i < ranked.length; i++) {
+        best.offer(ranked[i], exact[i]);
+        if (i + 1 >= K) {
+          e.hitsAtReads[i + 1] += best.countIn(truth);
+        }
       }
       if (!codes.hasBound()) {
         continue;
@@ -419,34 +433,7 @@ public final class QuantizationBenchmark {
       reads++;
       best.offer(d, exactSimilarity(set, query, set.base[d]));
     }
-    int[] found = best.sortedDocs();
-    long hits = 0;
-    for (int d : found) {
-      for (int t : truth) {
-        if (t == d) {
-          hits++;
-          break;
-        }
-      }
-    }
-    return new long[] {hits, reads};
-  }
-
-  private static long hits(int[] ranked, float[] exact, int limit, int[] truth) {
-    TopK best = new TopK(K);
-    for (int i = 0; i < limit; i++) {
-      best.offer(ranked[i], exact[i]);
-    }
-    long hits = 0;
-    for (int d : best.sortedDocs()) {
-      for (int t : truth) {
-        if (t == d) {
-          hits++;
-          break;
-        }
-      }
-    }
-    return hits;
+    return new long[] {best.countIn(truth), reads};
   }
 
   private static float exactSimilarity(DataSet set, float[] q, float[] v) {

@@ -47,6 +47,20 @@ final class TopK {
     }
   }
 
+  /** How many of the kept documents are in {@code docs} (does not change the heap). */
+  int countIn(int[] wanted) {
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      for (int w : wanted) {
+        if (docs[i] == w) {
+          count++;
+          break;
+        }
+      }
+    }
+    return count;
+  }
+
   /** The kept documents, best first (destroys the heap). */
   int[] sortedDocs() {
     int n = size;
