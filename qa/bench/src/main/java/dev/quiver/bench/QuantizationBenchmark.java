@@ -23,18 +23,18 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * 4-bit queries ({@code quiver-rot-q8}), and Lucene 10.5's {@code OptimizedScalarQuantizer} with
  * the document and query bits of its {@code ScalarEncoding} ({@code lucene-osq}).
  *
- * <p>For estimators with an error bound it also reports bound-driven rescoring: candidates are read
- * in order of their upper bound until the next upper bound falls below the exact 10th best score
- * read so far (candidates whose upper bound is below the 10th best lower bound are never read),
- * with the number of raw vectors read against the number fixed oversampling needs for the same
- * recall; and, on a sample of pairs, how often the true score falls outside the bound and the RMS
- * error of the estimate.
+ * <p>For estimators with an error bound (Quiver's; without rotation it is not guaranteed) it also
+ * reports bound-driven rescoring: candidates are read in order of their upper bound until the next
+ * upper bound falls below the exact 10th best score read so far (candidates whose upper bound is
+ * below the 10th best lower bound are never read), with the number of raw vectors read against the
+ * number fixed oversampling needs for the same recall; and, on a sample of pairs, how often the
+ * true score falls outside the bound and the RMS error of the estimate.
  *
  * <p>Usage: {@code QuantizationBenchmark <shared dir>}; {@code -Dbench.queries=N} limits queries,
  * {@code -Dbench.methods=quiver-rot,lucene-osq} the methods. Single-threaded; ns/estimate is the
- * best of 5 timed scans per document (noisy on a busy host). Bytes per vector count the code and
- * the 16 bytes of corrective terms the estimate needs (Quiver's error bound with query rounding
- * needs 4 more).
+ * median of 7 interleaved timed scans (meaningless on a loaded host). Bytes per vector count the
+ * code and the 16 bytes of corrective terms the estimate needs (Quiver's error bound with query
+ * rounding needs 4 more).
  */
 public final class QuantizationBenchmark {
 
@@ -312,7 +312,7 @@ public final class QuantizationBenchmark {
         top.offer(d, s);
       }
       int[] ranked = top.sortedDocs();
-      // Fixed oversampling: exact top K among the first o*K by estimate.
+      // Fixed candidate counts: exact top K among the first `reads` candidates by estimate.
       float[] exact = new float[ranked.length];
       for (int i = 0; i < ranked.length; i++) {
         exact[i] = exactSimilarity(set, query, set.base[ranked[i]]);
