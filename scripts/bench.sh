@@ -2,6 +2,12 @@
 # Benchmarks (never run by CI). Modes:
 #   scripts/bench.sh [formats] [DATA_DIR]  Quiver's formats against Lucene's, same data, same run, ratios printed.
 #                                          Needs ../shared/vectors/scifact-bge-small (or pass another directory).
+#   scripts/bench.sh quant [SHARED_DIR]    Quantization quality by brute force (no graph): recall@10 after exact
+#                                          rescoring at oversample 1-10, 1/2/4/8 bits, Quiver's codes with and
+#                                          without rotation against Lucene's OptimizedScalarQuantizer; error-bound
+#                                          rescoring. Needs ../shared (scifact-bge-small and/or siftsmall).
+#                                          After SHARED_DIR: -Dbench.queries=N (queries per data set),
+#                                          -Dbench.methods=quiver-rot,lucene-osq (methods to run).
 #   scripts/bench.sh embed [-Dbench.x=...] Documents/s embedded through _bulk + quiver_embed into a real node vs
 #                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads.
 #                                          Needs ../shared/datasets/scifact (or set QUIVER_SHARED to the shared
@@ -16,7 +22,18 @@ MODE=formats
 case "${1:-}" in
   formats) shift ;;
   embed) MODE=embed; shift ;;
+  quant) MODE=quant; shift ;;
 esac
+
+if [ "$MODE" = quant ]; then
+  mvn -B -ntp -q -DskipTests install -pl codec,qa/bench -am
+  DIR="${1:-$SHARED}"
+  [ $# -gt 0 ] && shift
+  LOG=qa/bench/target/quant-bench.log
+  mvn -B -ntp -q -pl qa/bench exec:exec -Dbench.main=dev.quiver.bench.QuantizationBenchmark \
+    -Dbench.data="$DIR" "$@" 2>&1 | tee "$LOG"
+  exit 0
+fi
 
 if [ "$MODE" = embed ]; then
   if [ "$(id -u)" -eq 0 ]; then

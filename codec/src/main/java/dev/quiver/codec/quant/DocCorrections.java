@@ -1,0 +1,20 @@
+package dev.quiver.codec.quant;
+
+/**
+ * Per-document corrective terms stored beside a code: 16 bytes for the estimate, 4 more for its
+ * error bound.
+ *
+ * <p>With {@code r = P(v - c)} the rotated, centred document, {@code x} its levels and {@code xbar
+ * = x - (2^bits - 1)/2} the centred grid point the levels stand for:
+ *
+ * @param rescale {@code |r|^2 / <xbar, r>}: the estimate of {@code <r, q>} is {@code rescale *
+ *     <xbar, q>} (RaBitQ's unbiased estimator, scale-free in {@code xbar})
+ * @param additive {@code <v, c>} for dot-product similarities, {@code |r|^2} for Euclidean
+ * @param errorScale {@code |r| * sqrt(1 - cos^2) / cos} with {@code cos = <xbar, r> / (|xbar|
+ *     |r|)}; the estimate of {@code <r, q>} is within {@code eps * errorScale * |q| / sqrt(D - 1)}
+ *     with high probability when {@code P} is a random rotation (RaBitQ, Theorem 3.2)
+ * @param levelSum sum of the levels {@code x}
+ * @param centredNorm {@code |r|}, needed only to bound the error that query quantization adds
+ */
+public record DocCorrections(
+    float rescale, float additive, float errorScale, int levelSum, float centredNorm) {}

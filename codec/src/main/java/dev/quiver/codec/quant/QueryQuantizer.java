@@ -1,0 +1,67 @@
+package dev.quiver.codec.quant;
+
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/**
+ * Prepares queries for a {@link CodeSpace}: the same centring and rotation as documents, then
+ * uniform scalar quantization between the minimum and maximum rotated coordinate, at {@link
+ * CodeSpace#queryBits()} bits (by default 4 for 1- and 2-bit documents, as RaBitQ suggests; 8 for
+ * 4- and 8-bit documents), so that the query side loses much less than the document side
+ * (asymmetric).
+ *
+ * <p>Not thread-safe (holds scratch arrays): one instance per thread. Allocates only the returned
+ * {@link QuantizedQuery}, once per query.
+ */
+public final class QueryQuantizer {
+
+  private final CodeSpace space;
+  private final float[] centered;
+  private final float[] rotated;
+  private final byte[] levels;
+
+  public QueryQuantizer(CodeSpace space) {
+    this.space = space;
+    this.centered = new float[space.dims()];
+    this.rotated = new float[space.rotatedDims()];
+    this.levels = new byte[space.codeDims()];
+  }
+
+  public QuantizedQuery quantize(float[] query) {
+    float dotCentroid = space.centerAndRotate(query, centered, rotated);
+    int d = rotated.length;
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    double normSquared = 0;
+    for (float v : rotated) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      normSquared += (double) v * v;
+    }
+    int top = (1 << space.queryBits()) - 1;
+    float step = max > min ? (max - min) / top : 1f;
+    double sum = 0;
+    for (int i = 0; i < d; i++) {
+      int level = Math.round((rotated[i] - min) / step);
+      level = Math.max(0, Math.min(top, level));
+      levels[i] = (byte) level;
+      sum += min + (double) step * level;
+    }
+    for (int i = d; i < levels.length; i++) {
+      levels[i] = 0;
+    }
+    CodeBits bits = space.bits();
+    int n = levels.length;
+    byte[] packed = new byte[bits.queryNibbleBytes(n)];
+    byte[] low = null;
+    if (space.queryBits() == 8 && bits != CodeBits.EIGHT) {
+      low = new byte[bits.queryNibbleBytes(n)];
+    }
+    CodePacking.packQuery(bits, space.queryBits(), levels, packed, low);
+    float additive =
+        space.similarity() == VectorSimilarityFunction.EUCLIDEAN
+            ? (float) normSquared
+            : dotCentroid - space.centroidNormSquared();
+    return new QuantizedQuery(
+        packed, low, min, step, (float) sum, (float) Math.sqrt(normSquared), additive);
+  }
+}
