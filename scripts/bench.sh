@@ -13,6 +13,11 @@
 #                                          Needs ../shared/datasets/scifact (or set QUIVER_SHARED to the shared
 #                                          directory); starts a node, so not as root.
 #                                          Options (system properties): see qa/.../EmbedThroughputBenchmark.java.
+#   scripts/bench.sh query-during-ingest [-Dbench.x=...]
+#                                          query_text p50/p90 idle (twice: A/A control) vs during a saturating
+#                                          _bulk ingest through quiver_embed, on a real node (target: ingest p50
+#                                          <= 2x idle p50). Needs ../shared/datasets/scifact; not as root.
+#                                          Options: see qa/.../QueryDuringIngestBenchmark.java.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
@@ -23,6 +28,7 @@ case "${1:-}" in
   formats) shift ;;
   embed) MODE=embed; shift ;;
   quant) MODE=quant; shift ;;
+  query-during-ingest) MODE=query-during-ingest; shift ;;
 esac
 
 if [ "$MODE" = quant ]; then
@@ -35,22 +41,27 @@ if [ "$MODE" = quant ]; then
   exit 0
 fi
 
-if [ "$MODE" = embed ]; then
+if [ "$MODE" = embed ] || [ "$MODE" = query-during-ingest ]; then
+  if [ "$MODE" = embed ]; then
+    CLASS=EmbedThroughputBenchmark LOG=qa/target/embed-bench.log TAG='^(QUIVER-EMBED-BENCH|embed bench)'
+  else
+    CLASS=QueryDuringIngestBenchmark LOG=qa/target/query-during-ingest-bench.log
+    TAG='^(QUIVER-QUERY-INGEST-BENCH|query-during-ingest)'
+  fi
   if [ "$(id -u)" -eq 0 ]; then
-    echo "bench.sh embed starts an OpenSearch node, which refuses to run as root: run it as a normal user." >&2
+    echo "bench.sh $MODE starts an OpenSearch node, which refuses to run as root: run it as a normal user." >&2
     exit 1
   fi
   if [ ! -f "$SHARED/datasets/scifact/corpus.jsonl.gz" ]; then
-    echo "bench.sh embed needs $SHARED/datasets/scifact (set QUIVER_SHARED to the shared directory)." >&2
+    echo "bench.sh $MODE needs $SHARED/datasets/scifact (set QUIVER_SHARED to the shared directory)." >&2
     exit 1
   fi
   # Builds the plugin zip (and what the qa module needs), then runs only the benchmark.
   mvn -B -ntp -q -DskipTests install -pl qa -am
-  LOG=qa/target/embed-bench.log
-  mvn -B -ntp -pl qa test -Dtest=EmbedThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+  mvn -B -ntp -pl qa test -Dtest="$CLASS" -Dsurefire.failIfNoSpecifiedTests=false \
     -Dqa.shared="$SHARED" "$@" 2>&1 | tee "$LOG"
   echo
-  grep -E '^(QUIVER-EMBED-BENCH|embed bench)' "$LOG" || echo "no benchmark figures (see $LOG)" >&2
+  grep -E "$TAG" "$LOG" || echo "no benchmark figures (see $LOG)" >&2
   exit 0
 fi
 

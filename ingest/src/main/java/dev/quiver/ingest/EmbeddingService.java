@@ -2,10 +2,12 @@ package dev.quiver.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -13,13 +15,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs embedding jobs on a dedicated fixed pool of threads fed by a bounded queue, so that
- * embedding never runs on (or blocks) the caller's threads and a burst of work is refused instead
- * of piling up.
+ * Runs embedding jobs off the caller's threads, on a bounded executor, so that embedding never runs
+ * on (or blocks) the caller's threads and a burst of work is refused instead of piling up.
  *
- * <p>When all threads are busy and the queue is full, {@link #submit} returns a future failed with
- * a {@link RejectedExecutionException} saying so. {@link #close} stops accepting jobs, fails the
- * queued ones, waits for the running ones and stops the threads.
+ * <p>Either the service owns its threads ({@link #EmbeddingService(String, int, int)}: a fixed pool
+ * fed by a bounded queue, stopped by {@link #close}), or it runs jobs on an executor it is given
+ * ({@link #EmbeddingService(String, Executor)}, e.g. a thread pool of the host application that
+ * also carries the caller's context to the job; {@link #close} then leaves the executor alone).
+ *
+ * <p>A refused job never throws from {@link #submit}: the future fails with a {@link
+ * RejectedExecutionException}. With its own threads the service says which queue is full; a given
+ * executor's exception is passed on unchanged, so its type (e.g. one the host maps to "too many
+ * requests") survives. {@link #close} of an owning service stops accepting jobs, fails the queued
+ * ones, waits for the running ones and stops the threads.
  */
 public final class EmbeddingService implements AutoCloseable {
 
@@ -30,6 +38,7 @@ public final class EmbeddingService implements AutoCloseable {
   private final int queueCapacity;
   private final BlockingQueue<Runnable> queue;
   private final ThreadPoolExecutor executor;
+  private final Executor given;
 
   /**
    * Starts the threads.
@@ -66,6 +75,23 @@ public final class EmbeddingService implements AutoCloseable {
             factory,
             new ThreadPoolExecutor.AbortPolicy());
     executor.prestartAllCoreThreads();
+    this.given = null;
+  }
+
+  /**
+   * Runs jobs on a given executor, which the service neither sizes nor stops.
+   *
+   * @param name name used in errors
+   * @param executor where jobs run; its {@link RejectedExecutionException}s reach the futures
+   *     unchanged
+   */
+  public EmbeddingService(String name, Executor executor) {
+    this.name = name;
+    this.threads = 0;
+    this.queueCapacity = 0;
+    this.queue = null;
+    this.executor = null;
+    this.given = Objects.requireNonNull(executor, "executor");
   }
 
   /**
@@ -78,6 +104,14 @@ public final class EmbeddingService implements AutoCloseable {
    */
   public <T> CompletableFuture<T> submit(Callable<T> job) {
     Job<T> task = new Job<>(job);
+    if (given != null) {
+      try {
+        given.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.future.completeExceptionally(e);
+      }
+      return task.future;
+    }
     try {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
@@ -155,29 +189,32 @@ public final class EmbeddingService implements AutoCloseable {
   }
 
   /**
-   * Jobs waiting for a thread.
+   * Jobs waiting for one of the service's own threads.
    *
-   * @return the queue length
+   * @return the queue length; 0 when the service runs on a given executor
    */
   public int queued() {
-    return queue.size();
+    return queue == null ? 0 : queue.size();
   }
 
   /**
-   * Whether the service is closed and all its threads have stopped.
+   * Whether the service is closed and all its own threads have stopped.
    *
-   * @return true once terminated
+   * @return true once terminated; always true when the service runs on a given executor
    */
   public boolean isTerminated() {
-    return executor.isTerminated();
+    return executor == null || executor.isTerminated();
   }
 
   /**
    * Stops accepting jobs, fails the queued ones, waits up to 30 seconds for running jobs, then
-   * interrupts what is left.
+   * interrupts what is left. Does nothing when the service runs on a given executor.
    */
   @Override
   public void close() {
+    if (executor == null) {
+      return;
+    }
     executor.shutdown();
     List<Runnable> pending = new ArrayList<>();
     queue.drainTo(pending);

@@ -159,6 +159,45 @@ class EmbeddingServiceTest {
     assertTrue(late.getMessage().contains("[closing] is closed"), late.getMessage());
   }
 
+  /** A host's own rejection type (OpenSearch's is a subclass meaning HTTP 429). */
+  private static final class HostRejection extends RejectedExecutionException {
+    HostRejection(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void aGivenExecutorRunsTheJobsAndItsRejectionsReachTheFutureUnchanged() throws Exception {
+    java.util.concurrent.ExecutorService host =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "host-pool"));
+    try {
+      java.util.concurrent.atomic.AtomicBoolean full =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      EmbeddingService service =
+          new EmbeddingService(
+              "given",
+              job -> {
+                if (full.get()) {
+                  throw new HostRejection("host queue full");
+                }
+                host.execute(job);
+              });
+      assertEquals(
+          "host-pool",
+          service.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS));
+      full.set(true);
+      Throwable cause = failure(service.submit(() -> "refused"));
+      assertInstanceOf(HostRejection.class, cause);
+      assertEquals("host queue full", cause.getMessage());
+      service.close();
+      assertTrue(host.isShutdown() == false, "close must leave a given executor alone");
+      full.set(false);
+      assertEquals("after close", service.submit(() -> "after close").get(10, TimeUnit.SECONDS));
+    } finally {
+      host.shutdownNow();
+    }
+  }
+
   @Test
   void invalidSizesAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new EmbeddingService("x", 0, 1));

@@ -3,6 +3,7 @@ package dev.quiver.plugin;
 import dev.quiver.plugin.codec.QuiverCodecEligibility;
 import dev.quiver.plugin.codec.QuiverCodecService;
 import dev.quiver.plugin.embed.EmbeddingEngine;
+import dev.quiver.plugin.embed.InferencePools;
 import dev.quiver.plugin.embed.InferenceSettings;
 import dev.quiver.plugin.embed.QuiverEmbedProcessor;
 import dev.quiver.plugin.embed.RestModelsAction;
@@ -43,6 +44,7 @@ import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
@@ -95,7 +97,14 @@ public final class QuiverPlugin extends Plugin
       NamedWriteableRegistry namedWriteableRegistry,
       IndexNameExpressionResolver indexNameExpressionResolver,
       Supplier<RepositoriesService> repositoriesServiceSupplier) {
-    return List.of(engine(environment));
+    EmbeddingEngine e = engine(environment);
+    e.start(threadPool);
+    return List.of(e);
+  }
+
+  @Override
+  public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+    return InferencePools.builders(settings);
   }
 
   @Override

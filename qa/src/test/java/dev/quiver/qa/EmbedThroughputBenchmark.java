@@ -44,10 +44,10 @@ import org.junit.jupiter.api.Test;
  *       model on it alone (batch size 1, as the engine does for the int8 model) and takes the
  *       normalized {@code [CLS]} row;
  *   <li><b>node</b>: the same texts sent through {@code _bulk} into an index whose default pipeline
- *       is {@code quiver_embed}, on a node started here with {@code
- *       plugins.quiver.inference.threads} = {@code threads}, several bulk requests in flight so
- *       that every inference thread stays busy; docs/s = documents / wall time until the last bulk
- *       returns (vectors indexed in a {@code quiver_vector} field).
+ *       is {@code quiver_embed}, on a node started here with {@code plugins.quiver.inference.size}
+ *       = {@code threads}, several bulk requests in flight so that every inference thread stays
+ *       busy; docs/s = documents / wall time until the last bulk returns (vectors indexed in a
+ *       {@code quiver_vector} field).
  * </ul>
  *
  * Both are warmed up on other texts first. It prints one {@code QUIVER-EMBED-BENCH} line with both
@@ -139,7 +139,7 @@ class EmbedThroughputBenchmark {
             "2g");
     Files.writeString(
         node.home().resolve("config/opensearch.yml"),
-        "\nplugins.quiver.inference.threads: " + threads + "\n",
+        "\nplugins.quiver.inference.size: " + threads + "\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
     node.start();

@@ -33,16 +33,28 @@ final class OpenSearchNode implements AutoCloseable {
   private final Path logs;
   private final String javaHome;
   private final String heap;
+  private final List<String> settings;
   private Process process;
   private int httpPort;
   private int transportPort;
 
-  private OpenSearchNode(Path home, Path work, String heap) {
+  private OpenSearchNode(Path home, Path work, String heap, List<String> settings) {
     this.home = home;
     this.data = work.resolve("data");
     this.logs = work.resolve("logs");
     this.javaHome = System.getProperty("java.home");
     this.heap = heap;
+    this.settings = List.copyOf(settings);
+  }
+
+  /**
+   * Another node (its own cluster) on the installation of {@code installed}, with its own data and
+   * logs under {@code work} and extra {@code -E} settings ({@code key=value}).
+   */
+  static OpenSearchNode alongside(
+      OpenSearchNode installed, Path work, String heap, List<String> settings) throws IOException {
+    deleteRecursively(work);
+    return new OpenSearchNode(installed.home, work, heap, settings);
   }
 
   /** Unpacks the distribution into {@code work} and installs the plugins. */
@@ -54,7 +66,7 @@ final class OpenSearchNode implements AutoCloseable {
     }
     deleteRecursively(work);
     Path home = unzip(distributionZip, work.resolve("dist"));
-    OpenSearchNode node = new OpenSearchNode(home, work, heap);
+    OpenSearchNode node = new OpenSearchNode(home, work, heap, List.of());
     for (Path plugin : pluginZips) {
       node.run(
           List.of(
@@ -107,6 +119,10 @@ final class OpenSearchNode implements AutoCloseable {
             "path.logs=" + logs,
             "-E",
             "cluster.routing.allocation.disk.threshold_enabled=false");
+    for (String setting : settings) {
+      pb.command().add("-E");
+      pb.command().add(setting);
+    }
     environment(pb.environment());
     pb.redirectErrorStream(true);
     pb.redirectOutput(logs.resolve("console.log").toFile());

@@ -31,7 +31,7 @@ final class QaNode {
       // through the embedding pipeline then fits the CI budget.
       Files.writeString(
           n.home().resolve("config/opensearch.yml"),
-          "\nplugins.quiver.inference.threads: 2\n",
+          "\nplugins.quiver.inference.size: 2\n",
           java.nio.charset.StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.APPEND);
       n.start();

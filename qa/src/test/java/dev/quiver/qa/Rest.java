@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** A tiny JSON-over-HTTP client for the node under test. */
 final class Rest {
@@ -92,16 +93,31 @@ final class Rest {
   }
 
   Response send(String method, String path, Object body) {
+    return send(method, path, body, Map.of());
+  }
+
+  /** Sends a JSON body with extra request headers. */
+  Response send(String method, String path, Object body, Map<String, String> headers) {
     try {
       String text =
           body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-      return sendRaw(method, path, text, "application/json");
+      return sendRaw(method, path, text, "application/json", headers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** Sends a bulk (NDJSON) body with extra request headers. */
+  Response bulk(String path, String ndjson, Map<String, String> headers) {
+    return sendRaw("POST", path, ndjson, "application/x-ndjson", headers);
+  }
+
   private Response sendRaw(String method, String path, String body, String contentType) {
+    return sendRaw(method, path, body, contentType, Map.of());
+  }
+
+  private Response sendRaw(
+      String method, String path, String body, String contentType, Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofMinutes(5))
@@ -111,6 +127,7 @@ final class Rest {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode node;

@@ -16,18 +16,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.rest.RestStatus;
 
 /**
  * The models of this node, each loaded once and shared: the default model shipped in the plugin,
- * then the models in {@code config/quiver/models/} (which win on a name clash). Models load in the
- * background on the inference threads; a model that fails to load is logged with its path and
- * reason and reported by {@link #describe()}, and the node keeps running.
+ * then the models in {@code config/quiver/models/} (which win on a name clash). The registry knows
+ * the models from their directories at once; they load in the background once it is {@linkplain
+ * #start started}, on nodes that {@linkplain InferenceNodes#loadsModels load models} (elsewhere
+ * they stay {@code not_loaded} and embedding is refused with the reason). A model that fails to
+ * load is logged with its path and reason and reported by {@link #describe()}, and the node keeps
+ * running.
+ *
+ * <p>Embedding runs on the inference executors of {@link Inference} (documents and queries apart)
+ * and the returned futures complete on the caller's pool ({@code write} for documents, {@code
+ * search} for queries) with the caller's thread context.
  */
 public final class ModelRegistry implements Closeable {
 
   private static final Logger LOGGER = LogManager.getLogger(ModelRegistry.class);
+
+  /** State of a model on a node that does not load models. */
+  static final String NOT_LOADED = "not_loaded";
 
   /** A model's load state, as the models API reports it. */
   public record ModelInfo(
@@ -36,15 +49,18 @@ public final class ModelRegistry implements Closeable {
   private record Entry(
       String source, Path path, ModelFiles files, CompletableFuture<OnnxEmbedder> embedder) {}
 
-  private final EmbeddingService service;
+  private final EmbedderSettings settings;
   private final Map<String, Entry> models = new TreeMap<>();
+  private volatile Inference inference;
+  private volatile String notLoadedReason;
 
   /**
+   * Finds the models; loads nothing until {@link #start}.
+   *
    * @param roots model directories, by source name, in increasing precedence
    */
-  public ModelRegistry(
-      Map<String, Path> roots, EmbedderSettings settings, EmbeddingService service) {
-    this.service = service;
+  public ModelRegistry(Map<String, Path> roots, EmbedderSettings settings) {
+    this.settings = settings;
     for (Map.Entry<String, Path> root : roots.entrySet()) {
       if (Files.isDirectory(root.getValue()) == false) {
         continue;
@@ -56,8 +72,7 @@ public final class ModelRegistry implements Closeable {
         ModelFiles files = null;
         try {
           files = directory.resolve(name);
-          ModelFiles resolved = files;
-          embedder = service.submit(() -> OnnxEmbedder.open(resolved, settings));
+          embedder = new CompletableFuture<>();
         } catch (Exception e) {
           embedder = CompletableFuture.failedFuture(e);
         }
@@ -74,10 +89,49 @@ public final class ModelRegistry implements Closeable {
         Entry previous = models.put(name, new Entry(root.getKey(), path, files, embedder));
         if (previous != null) {
           LOGGER.info("quiver model [{}] from [{}] overrides [{}]", name, path, previous.path());
-          previous.embedder().thenAccept(OnnxEmbedder::close);
         }
       }
     }
+  }
+
+  /** Finds the models and starts loading them on one service that also runs all inference. */
+  public ModelRegistry(
+      Map<String, Path> roots, EmbedderSettings settings, EmbeddingService service) {
+    this(roots, settings);
+    start(Inference.on(service));
+  }
+
+  /** Starts loading every model in the background; embedding runs on {@code inference}. */
+  synchronized void start(Inference inference) {
+    if (this.inference != null || notLoadedReason != null) {
+      throw new IllegalStateException("model registry already started");
+    }
+    this.inference = inference;
+    for (Entry entry : models.values()) {
+      if (entry.embedder().isDone()) {
+        continue;
+      }
+      ModelFiles files = entry.files();
+      inference
+          .loads()
+          .execute(
+              () -> {
+                try {
+                  entry.embedder().complete(OnnxEmbedder.open(files, settings));
+                } catch (Throwable t) {
+                  entry.embedder().completeExceptionally(t);
+                }
+              });
+    }
+  }
+
+  /** Keeps every model unloaded on this node; embedding is refused with {@code reason}. */
+  synchronized void skipLoading(String reason) {
+    if (this.inference != null) {
+      throw new IllegalStateException("model registry already started");
+    }
+    notLoadedReason = reason;
+    LOGGER.info("quiver models {} are not loaded: {}", models.keySet(), reason);
   }
 
   /** Dense embeddings of {@code texts}, long texts truncated, computed on the inference threads. */
@@ -91,7 +145,7 @@ public final class ModelRegistry implements Closeable {
    */
   public CompletableFuture<List<float[]>> embed(
       String model, List<String> texts, TextKind kind, LongText longText) {
-    return embedder(model).thenCompose(e -> service.embed(e, texts, kind, longText));
+    return run(model, kind, (service, e) -> service.embed(e, texts, kind, longText));
   }
 
   /**
@@ -100,10 +154,49 @@ public final class ModelRegistry implements Closeable {
    */
   public CompletableFuture<List<float[][]>> tokenVectors(
       String model, List<String> texts, TextKind kind, LongText longText) {
-    return embedder(model).thenCompose(e -> service.tokenVectors(e, texts, kind, longText));
+    return run(model, kind, (service, e) -> service.tokenVectors(e, texts, kind, longText));
   }
 
-  /** Whether this node knows the model (loaded, loading or failed). */
+  /**
+   * Runs {@code job} on the service for {@code kind} once the model has loaded, with the caller's
+   * thread context, and completes on the caller's pool.
+   */
+  private <T> CompletableFuture<T> run(
+      String model,
+      TextKind kind,
+      BiFunction<EmbeddingService, OnnxEmbedder, CompletableFuture<T>> job) {
+    String reason = notLoadedReason;
+    if (reason != null) {
+      return CompletableFuture.failedFuture(
+          new OpenSearchStatusException(
+              "model [" + model + "] cannot embed here: " + reason, RestStatus.BAD_REQUEST));
+    }
+    Inference in = inference;
+    if (in == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the embedding engine of this node is not started"));
+    }
+    CompletableFuture<OnnxEmbedder> loaded = embedder(model);
+    CompletableFuture<T> done = new CompletableFuture<>();
+    Runnable submit =
+        in.preserveContext()
+            .apply(
+                () ->
+                    loaded
+                        .thenCompose(e -> job.apply(in.service(kind), e))
+                        .whenComplete(
+                            (result, e) -> {
+                              if (e != null) {
+                                done.completeExceptionally(e);
+                              } else {
+                                done.complete(result);
+                              }
+                            }));
+    loaded.whenComplete((e, t) -> submit.run());
+    return Continuation.on(done, in.after(kind));
+  }
+
+  /** Whether this node knows the model (loaded, loading, failed or not loaded here). */
   public boolean has(String model) {
     return models.containsKey(model);
   }
@@ -128,26 +221,39 @@ public final class ModelRegistry implements Closeable {
                         "model [" + model + "] failed to load: " + Futures.message(e), e)));
   }
 
-  /** Every model with its state: {@code loading}, {@code loaded} or {@code failed}. */
+  /**
+   * Every model with its state: {@code loading}, {@code loaded}, {@code failed}, or {@code
+   * not_loaded} on a node that does not load models.
+   */
   public List<ModelInfo> describe() {
+    String reason = notLoadedReason;
     List<ModelInfo> out = new ArrayList<>();
     models.forEach(
         (name, entry) -> {
           CompletableFuture<OnnxEmbedder> f = entry.embedder();
           String state =
-              f.isDone() == false ? "loading" : f.isCompletedExceptionally() ? "failed" : "loaded";
+              f.isDone() == false
+                  ? (reason != null ? NOT_LOADED : "loading")
+                  : f.isCompletedExceptionally() ? "failed" : "loaded";
           String error = null;
           if (f.isCompletedExceptionally()) {
             error = Futures.message(f.handle((v, e) -> e).join());
+          } else if (state.equals(NOT_LOADED)) {
+            error = reason;
           }
           out.add(new ModelInfo(name, entry.source(), entry.path(), entry.files(), state, error));
         });
     return out;
   }
 
+  /** Closes the loaded models (and the inference service, when the registry was given one). */
   @Override
   public void close() {
-    service.close();
+    Inference in = inference;
+    if (in != null) {
+      in.documents().close();
+      in.queries().close();
+    }
     for (Entry entry : models.values()) {
       entry.embedder().thenAccept(OnnxEmbedder::close);
     }

@@ -1,9 +1,24 @@
 package dev.quiver.qa.peer;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.opensearch.action.support.ActionFilter;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.index.IndexModule;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecService;
 import org.opensearch.index.codec.CodecServiceFactory;
@@ -11,23 +26,74 @@ import org.opensearch.index.mapper.BinaryFieldMapper;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.query.MatchAllQueryBuilder;
 import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.EnginePlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.MapperPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.plugins.SearchPlugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
+import org.opensearch.script.ScriptService;
 import org.opensearch.search.query.QueryPhase;
 import org.opensearch.search.query.QueryPhaseSearcher;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
 
 /**
  * Claims what the k-NN and neural-search plugins claim in a stock distribution: the names {@code
  * knn_vector}, {@code knn}, {@code neural}, {@code hybrid}, {@code text_embedding}; the settings
  * {@code index.knn} and {@code index.sparse} with a codec service factory for indices that set
  * them; and the node's single {@link QueryPhaseSearcher}. If Quiver took any of these, the node
- * would refuse to start or to create indices, and Quiver's QA would fail.
+ * would refuse to start or to create indices, and Quiver's QA would fail. It also carries the
+ * {@link RequestContextProbe} (a security-plugin-like request context and what the shards see of
+ * it).
  */
 public final class PeerPlugin extends Plugin
-    implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin {
+    implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
+
+  private final RequestContextProbe contextProbe = new RequestContextProbe();
+
+  @Override
+  public Collection<Object> createComponents(
+      Client client,
+      ClusterService clusterService,
+      ThreadPool threadPool,
+      ResourceWatcherService resourceWatcherService,
+      ScriptService scriptService,
+      NamedXContentRegistry xContentRegistry,
+      Environment environment,
+      NodeEnvironment nodeEnvironment,
+      NamedWriteableRegistry namedWriteableRegistry,
+      IndexNameExpressionResolver indexNameExpressionResolver,
+      Supplier<RepositoriesService> repositoriesServiceSupplier) {
+    contextProbe.start(threadPool);
+    return List.of();
+  }
+
+  @Override
+  public List<ActionFilter> getActionFilters() {
+    return List.of(contextProbe.filter());
+  }
+
+  @Override
+  public List<RestHandler> getRestHandlers(
+      Settings settings,
+      RestController restController,
+      ClusterSettings clusterSettings,
+      IndexScopedSettings indexScopedSettings,
+      SettingsFilter settingsFilter,
+      IndexNameExpressionResolver indexNameExpressionResolver,
+      Supplier<DiscoveryNodes> nodesInCluster) {
+    return List.of(contextProbe.restHandler());
+  }
+
+  @Override
+  public void onIndexModule(IndexModule indexModule) {
+    contextProbe.onIndexModule(indexModule);
+  }
 
   static final Setting<Boolean> KNN =
       Setting.boolSetting("index.knn", false, Setting.Property.IndexScope, Setting.Property.Final);
