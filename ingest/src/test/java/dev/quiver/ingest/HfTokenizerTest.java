@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.util.Utils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ class HfTokenizerTest {
   }
 
   @Test
-  void nativeLibraryIsExtractedToTheGivenCacheDirectoryWithoutNetwork() throws IOException {
+  void nativeLibraryIsExtractedToTheGivenCacheDirectory() throws IOException {
     Path library = TokenizerNativeLibrary.load(TestModels.nativeCache());
     try (HfTokenizer tokenizer = open(16)) {
       tokenizer.encode(List.of("warm up"));
@@ -34,10 +33,6 @@ class HfTokenizerTest {
         library.toAbsolutePath().startsWith(TestModels.nativeCache().toAbsolutePath()),
         "library " + library + " should be under " + TestModels.nativeCache());
     assertEquals(System.mapLibraryName("tokenizers"), library.getFileName().toString());
-    // the switches DJL reads before any download or telemetry call (Ec2Utils.callHome, LibUtils)
-    assertTrue(Utils.isOfflineMode(), "DJL offline mode");
-    assertEquals("true", Utils.getEnvOrSystemProperty("OPT_OUT_TRACKING"));
-    assertEquals(library.toString(), Utils.getEnvOrSystemProperty("RUST_LIBRARY_PATH"));
   }
 
   @Test
