@@ -3,7 +3,14 @@ package dev.quiver.qa.peer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecService;
 import org.opensearch.index.codec.CodecServiceFactory;
@@ -11,11 +18,14 @@ import org.opensearch.index.mapper.BinaryFieldMapper;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.query.MatchAllQueryBuilder;
 import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.EnginePlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.MapperPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.plugins.SearchPlugin;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
 import org.opensearch.search.query.QueryPhase;
 import org.opensearch.search.query.QueryPhaseSearcher;
 
@@ -24,10 +34,12 @@ import org.opensearch.search.query.QueryPhaseSearcher;
  * knn_vector}, {@code knn}, {@code neural}, {@code hybrid}, {@code text_embedding}; the settings
  * {@code index.knn} and {@code index.sparse} with a codec service factory for indices that set
  * them; and the node's single {@link QueryPhaseSearcher}. If Quiver took any of these, the node
- * would refuse to start or to create indices, and Quiver's QA would fail.
+ * would refuse to start or to create indices, and Quiver's QA would fail. Like ml-commons, it also
+ * loads DJL's HuggingFace tokenizers in its own class loader ({@link PeerTokenizer}, served by
+ * {@link RestPeerTokenizeAction}).
  */
 public final class PeerPlugin extends Plugin
-    implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin {
+    implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
 
   static final Setting<Boolean> KNN =
       Setting.boolSetting("index.knn", false, Setting.Property.IndexScope, Setting.Property.Final);
@@ -35,9 +47,27 @@ public final class PeerPlugin extends Plugin
       Setting.boolSetting(
           "index.sparse", false, Setting.Property.IndexScope, Setting.Property.Final);
 
+  private final PeerTokenizer tokenizer;
+
+  public PeerPlugin(Settings settings) {
+    this.tokenizer = new PeerTokenizer(settings);
+  }
+
   @Override
   public List<Setting<?>> getSettings() {
-    return List.of(KNN, SPARSE);
+    return List.of(KNN, SPARSE, PeerTokenizer.LOAD_AT_START);
+  }
+
+  @Override
+  public List<RestHandler> getRestHandlers(
+      Settings settings,
+      RestController restController,
+      ClusterSettings clusterSettings,
+      IndexScopedSettings indexScopedSettings,
+      SettingsFilter settingsFilter,
+      IndexNameExpressionResolver indexNameExpressionResolver,
+      Supplier<DiscoveryNodes> nodesInCluster) {
+    return List.of(new RestPeerTokenizeAction(tokenizer));
   }
 
   @Override
