@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HfTokenizerTest {
 
@@ -136,5 +137,17 @@ class HfTokenizerTest {
             IllegalArgumentException.class,
             () -> HfTokenizer.open(missing, 16, TestModels.nativeCache()));
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+
+  @Test
+  void anInvalidTokenizerFileIsRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+    for (String content : List.of("{}", "not json", "{\"model\": {\"type\": \"Nope\"}}")) {
+      Path file = Files.writeString(dir.resolve("tokenizer.json"), content);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> HfTokenizer.open(file, 16, TestModels.nativeCache()));
+      assertTrue(e.getMessage().startsWith("cannot load tokenizer [" + file + "]"), e.getMessage());
+    }
   }
 }
