@@ -1,20 +1,20 @@
 package dev.quiver.ingest;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import dev.quiver.ingest.NativeTokenizer.Encoding;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A HuggingFace tokenizer read from a model's {@code tokenizer.json} (through DJL's JNI binding),
- * truncating each text to {@code maxTokens} tokens (special tokens included) and padding each batch
- * to its longest text; it can also cut a long text into pieces that each fit ({@link #chunk}).
+ * A HuggingFace tokenizer read from a model's {@code tokenizer.json} (through DJL's JNI binding,
+ * see {@link NativeTokenizer}), truncating each text to {@code maxTokens} tokens (special tokens
+ * included) and padding each batch to its longest text; it can also cut a long text into pieces
+ * that each fit ({@link #chunk}).
  *
  * <p>Thread-safe for {@link #encode} and {@link #chunk}; {@link #close} must not run concurrently
  * with them.
@@ -22,22 +22,21 @@ import java.util.Map;
 public final class HfTokenizer implements AutoCloseable {
 
   /** The tokenizer that truncates and pads, for model input. */
-  private final HuggingFaceTokenizer tokenizer;
+  private final NativeTokenizer tokenizer;
 
   /** The same tokenizer without truncation or padding, to count and locate tokens. */
-  private final HuggingFaceTokenizer untruncated;
+  private final NativeTokenizer untruncated;
 
   private final int maxTokens;
 
   /** Number of special tokens added to one sequence (2 for BERT: [CLS] and [SEP]). */
   private final int specialTokens;
 
-  private HfTokenizer(
-      HuggingFaceTokenizer tokenizer, HuggingFaceTokenizer untruncated, int maxTokens) {
+  private HfTokenizer(NativeTokenizer tokenizer, NativeTokenizer untruncated, int maxTokens) {
     this.tokenizer = tokenizer;
     this.untruncated = untruncated;
     this.maxTokens = maxTokens;
-    this.specialTokens = untruncated.encode("", true, false).getIds().length;
+    this.specialTokens = countTokens("");
   }
 
   /**
@@ -69,22 +68,19 @@ public final class HfTokenizer implements AutoCloseable {
       throw new IllegalArgumentException("tokenizer file [" + tokenizerJson + "] not found");
     }
     TokenizerNativeLibrary.load(nativeCacheDir);
-    HuggingFaceTokenizer tokenizer =
-        load(
-            tokenizerJson,
-            Map.of(
-                "addSpecialTokens", "true",
-                "truncation", "true",
-                "padding", "true",
-                "maxLength", Integer.toString(maxTokens),
-                "modelMaxLength", Integer.toString(maxTokens)));
+    String json;
     try {
-      HuggingFaceTokenizer untruncated =
-          load(
-              tokenizerJson,
-              Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+      json = Files.readString(tokenizerJson);
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(
+          "cannot load tokenizer [" + tokenizerJson + "]: not UTF-8 (" + e + ")", e);
+    }
+    NativeTokenizer tokenizer = parse(tokenizerJson, json);
+    try {
+      tokenizer.truncateAndPad(maxTokens);
+      NativeTokenizer untruncated = parse(tokenizerJson, json);
       try {
-        return new HfTokenizer(tokenizer, untruncated, maxTokens);
+        return new HfTokenizer(tokenizer, untruncated.untruncatedUnpadded(), maxTokens);
       } catch (RuntimeException e) {
         untruncated.close();
         throw e;
@@ -95,18 +91,13 @@ public final class HfTokenizer implements AutoCloseable {
     }
   }
 
-  private static HuggingFaceTokenizer load(Path tokenizerJson, Map<String, String> options)
-      throws IOException {
-    return TokenizerNativeLibrary.withContextClassLoader(
-        HuggingFaceTokenizer.class.getClassLoader(),
-        () -> {
-          try {
-            return HuggingFaceTokenizer.newInstance(tokenizerJson, options);
-          } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                "cannot load tokenizer [" + tokenizerJson + "]: " + e.getMessage(), e);
-          }
-        });
+  private static NativeTokenizer parse(Path tokenizerJson, String json) {
+    try {
+      return NativeTokenizer.fromJson(json);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot load tokenizer [" + tokenizerJson + "]: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -133,32 +124,40 @@ public final class HfTokenizer implements AutoCloseable {
       }
       inputs[i] = text;
     }
-    Encoding[] encodings = inputs.length == 0 ? new Encoding[0] : tokenizer.batchEncode(inputs);
-    int length = 0;
-    for (Encoding encoding : encodings) {
-      length = Math.max(length, encoding.getIds().length);
+    if (inputs.length == 0) {
+      return new TokenizedBatch(0, 0, new long[0], new long[0], new long[0], new boolean[0]);
     }
-    int size = encodings.length;
-    long[] ids = new long[size * length];
-    long[] mask = new long[size * length];
-    long[] types = new long[size * length];
-    boolean[] special = new boolean[size * length];
-    Arrays.fill(special, true); // positions past a shorter encoding are padding
-    for (int i = 0; i < size; i++) {
-      Encoding encoding = encodings[i];
-      long[] encIds = encoding.getIds();
-      long[] encMask = encoding.getAttentionMask();
-      long[] encTypes = encoding.getTypeIds();
-      long[] encSpecial = encoding.getSpecialTokenMask();
-      int offset = i * length;
-      System.arraycopy(encIds, 0, ids, offset, encIds.length);
-      System.arraycopy(encMask, 0, mask, offset, encMask.length);
-      System.arraycopy(encTypes, 0, types, offset, encTypes.length);
-      for (int j = 0; j < encSpecial.length; j++) {
-        special[offset + j] = encSpecial[j] != 0;
+    Encoding[] encodings = tokenizer.encode(inputs, true);
+    try {
+      long[][] encIds = new long[encodings.length][];
+      int length = 0;
+      for (int i = 0; i < encodings.length; i++) {
+        encIds[i] = encodings[i].ids();
+        length = Math.max(length, encIds[i].length);
       }
+      int size = encodings.length;
+      long[] ids = new long[size * length];
+      long[] mask = new long[size * length];
+      long[] types = new long[size * length];
+      boolean[] special = new boolean[size * length];
+      Arrays.fill(special, true); // positions past a shorter encoding are padding
+      for (int i = 0; i < size; i++) {
+        Encoding encoding = encodings[i];
+        long[] encMask = encoding.attentionMask();
+        long[] encTypes = encoding.typeIds();
+        long[] encSpecial = encoding.specialTokenMask();
+        int offset = i * length;
+        System.arraycopy(encIds[i], 0, ids, offset, encIds[i].length);
+        System.arraycopy(encMask, 0, mask, offset, encMask.length);
+        System.arraycopy(encTypes, 0, types, offset, encTypes.length);
+        for (int j = 0; j < encSpecial.length; j++) {
+          special[offset + j] = encSpecial[j] != 0;
+        }
+      }
+      return new TokenizedBatch(size, length, ids, mask, types, special);
+    } finally {
+      Encoding.closeAll(encodings);
     }
-    return new TokenizedBatch(size, length, ids, mask, types, special);
   }
 
   /**
@@ -185,8 +184,7 @@ public final class HfTokenizer implements AutoCloseable {
     if (countTokens(prefix + text) <= maxTokens) {
       return new Chunks(List.of(text), new int[1]);
     }
-    int prefixTokens =
-        prefix.isEmpty() ? 0 : untruncated.encode(prefix, false, false).getIds().length;
+    int prefixTokens = prefix.isEmpty() ? 0 : tokenCount(prefix, false);
     int room = maxTokens - specialTokens - prefixTokens;
     if (room < 1) {
       throw new IllegalArgumentException(
@@ -197,13 +195,17 @@ public final class HfTokenizer implements AutoCloseable {
               + " special tokens leave no room for text in max_tokens "
               + maxTokens);
     }
-    Encoding whole = untruncated.encode(text, false, false);
-    int n = whole.getIds().length;
-    if (n > (long) room * maxChunks) {
-      throw tooManyChunks(n, room, maxChunks);
+    int n;
+    long[] words;
+    int[] starts;
+    try (Encoding whole = untruncated.encode(text, false)) {
+      n = whole.ids().length;
+      if (n > (long) room * maxChunks) {
+        throw tooManyChunks(n, room, maxChunks);
+      }
+      words = whole.wordIds();
+      starts = charStarts(text, whole.charSpans());
     }
-    long[] words = whole.getWordIds();
-    int[] starts = charStarts(text, whole.getCharTokenSpans());
     int prefixCodePoints = prefix.codePointCount(0, prefix.length());
     List<String> texts = new ArrayList<>();
     List<Integer> prefixCounts = new ArrayList<>();
@@ -226,11 +228,15 @@ public final class HfTokenizer implements AutoCloseable {
                   + "]");
         }
         String piece = text.substring(from, to);
-        Encoding encoding = untruncated.encode(prefix + piece, true, false);
-        int excess = encoding.getIds().length - maxTokens;
+        int excess;
+        try (Encoding encoding = untruncated.encode(prefix + piece, true)) {
+          excess = encoding.ids().length - maxTokens;
+          if (excess <= 0) {
+            prefixCounts.add(prefixContentTokens(encoding, prefixCodePoints));
+          }
+        }
         if (excess <= 0) {
           texts.add(piece);
-          prefixCounts.add(prefixContentTokens(encoding, prefixCodePoints));
           start = end;
           from = to;
           break;
@@ -252,7 +258,13 @@ public final class HfTokenizer implements AutoCloseable {
 
   /** The number of tokens of a text, special tokens included, without truncation. */
   int countTokens(String text) {
-    return untruncated.encode(text, true, false).getIds().length;
+    return tokenCount(text, true);
+  }
+
+  private int tokenCount(String text, boolean addSpecialTokens) {
+    try (Encoding encoding = untruncated.encode(text, addSpecialTokens)) {
+      return encoding.ids().length;
+    }
   }
 
   private IllegalArgumentException tooManyChunks(int tokens, int room, int maxChunks) {
@@ -323,8 +335,8 @@ public final class HfTokenizer implements AutoCloseable {
     if (prefixCodePoints == 0) {
       return 0;
     }
-    long[] special = encoding.getSpecialTokenMask();
-    CharSpan[] spans = encoding.getCharTokenSpans();
+    long[] special = encoding.specialTokenMask();
+    CharSpan[] spans = encoding.charSpans();
     int count = 0;
     for (int t = 0; t < special.length; t++) {
       if (special[t] == 0 && spans[t] != null && spans[t].getStart() < prefixCodePoints) {

@@ -1,7 +1,6 @@
 package dev.quiver.ingest;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.LibUtils;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,120 +9,125 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 
 /**
- * Loads the HuggingFace tokenizers native library of DJL without any network access.
+ * Loads the HuggingFace tokenizers native library of DJL into Quiver's own class loader, from a
+ * file of Quiver's own, without reading or setting anything the whole JVM shares: no system
+ * property, no environment variable, no {@code ~/.djl.ai}, no network.
  *
- * <p>DJL ships the library inside the {@code ai.djl.huggingface:tokenizers} jar ({@code
- * native/lib/<os>-<arch>/cpu/libtokenizers.so}). Left alone, DJL would extract it under {@code
- * ~/.djl.ai}, and on a machine with CUDA it would try to download a GPU build; it also reports
- * usage to an AWS endpoint when it runs on EC2. This class instead:
+ * <h2>Why not DJL's own loader</h2>
+ *
+ * Other plugins of a node load DJL too, each in its own plugin class loader: ml-commons (which
+ * neural-search needs) loads DJL's HuggingFace tokenizers. DJL's loader, the static initializer of
+ * {@code ai.djl.huggingface.tokenizers.jni.LibUtils} (DJL 0.38.0), is configured JVM-wide: it reads
+ * {@code RUST_LIBRARY_PATH}, {@code ENGINE_CACHE_DIR}, {@code DJL_CACHE_DIR}, {@code RUST_FLAVOR}
+ * and {@code ai.djl.offline} as environment variables or system properties; without {@code
+ * RUST_LIBRARY_PATH} it extracts the library into a cache shared by every DJL of the JVM ({@code
+ * <DJL_CACHE_DIR or ~/.djl.ai>/tokenizers/<version>-<flavor>-<os>-<arch>/}), may download a CUDA
+ * build, and then calls {@code System.load} on that file. The JVM binds a native library file to
+ * the first class loader that loads it; another class loader loading the same file gets {@code
+ * UnsatisfiedLinkError: Native Library ... already loaded in another classloader} (an {@code Error}
+ * that {@code LibUtils} does not catch, so its class fails to initialize for good). Hence a plugin
+ * that sets {@code RUST_LIBRARY_PATH} makes every later DJL in the node load that plugin's file and
+ * fail, and two plugins with the same DJL version and cache directory collide. {@code
+ * HuggingFaceTokenizer}'s factories also call DJL's telemetry ({@code Ec2Utils.callHome}, an HTTP
+ * call to the EC2 metadata endpoint) unless the JVM-wide {@code ai.djl.offline} or {@code
+ * OPT_OUT_TRACKING} are set.
+ *
+ * <h2>How Quiver loads it</h2>
+ *
+ * JNI looks the native methods of a class up in the libraries loaded by that class's class loader,
+ * whichever class of that loader called {@code System.load}. So:
  *
  * <ol>
- *   <li>sets the system properties {@code ai.djl.offline=true} and {@code OPT_OUT_TRACKING=true}
- *       (unless already set), which turn off DJL downloads and telemetry;
- *   <li>copies the CPU library for this platform from the jar to {@code
- *       <cacheDir>/tokenizers/<version>-cpu-<os>-<arch>/} (atomically, reusing an identical copy);
- *   <li>points DJL at that file with the system property {@code RUST_LIBRARY_PATH} and loads it,
- *       with the thread context class loader set to the one that holds DJL (DJL looks its resources
- *       up through the context class loader).
+ *   <li>{@link #load} copies the CPU library of this platform from the DJL tokenizers jar on
+ *       Quiver's class path ({@code native/lib/<os>-<arch>/cpu/}) to {@code
+ *       <cacheDir>/tokenizers/<version>-cpu-<os>-<arch>/}, atomically, reusing an identical copy.
+ *       The plugin passes a directory no other plugin uses ({@code quiver-native/} in the node's
+ *       temporary directory), so the file's path is Quiver's alone.
+ *   <li>It calls {@code System.load} on that file from this class, which must share its class
+ *       loader with DJL's {@link TokenizersLibrary} (checked): the library is bound to Quiver's
+ *       class loader, and {@code TokenizersLibrary}'s native methods resolve to it.
+ *   <li>Quiver never initializes {@code LibUtils}: {@link NativeTokenizer} calls {@link
+ *       TokenizersLibrary} directly instead of {@code HuggingFaceTokenizer.newInstance}, the entry
+ *       that runs {@code LibUtils}' lookup and the telemetry call ({@code TokenizersLibrary} itself
+ *       has no static initialization).
  * </ol>
  *
- * The cache directory must be writable. If the environment variable {@code RUST_LIBRARY_PATH} is
- * set, DJL uses it and nothing is extracted. A JVM loads the library once: later calls return the
- * first location.
+ * Another plugin's DJL, of any version, then loads its own copy into its own class loader from its
+ * own path, before or after Quiver, configured by whatever properties it sets. Only the standard
+ * {@code os.name} and {@code os.arch} are read. The cache directory must be writable. A class
+ * loader loads the library once: later calls return the first location.
  */
 public final class TokenizerNativeLibrary {
 
-  private static final String RUST_LIBRARY_PATH = "RUST_LIBRARY_PATH";
   private static Path loaded;
 
   private TokenizerNativeLibrary() {}
 
   /**
-   * Extracts (if needed) and loads the native library.
+   * Extracts (if needed) and loads the native library into this class's class loader.
    *
-   * @param cacheDir a writable directory for the extracted library
+   * @param cacheDir a writable directory for the extracted library, used by nothing else
    * @return the loaded library file
    * @throws IOException if the library cannot be extracted
-   * @throws IllegalStateException if there is no library for this platform or it fails to load
+   * @throws IllegalStateException if there is no library for this platform, DJL is in another class
+   *     loader, or the library fails to load
    */
   public static synchronized Path load(Path cacheDir) throws IOException {
     if (loaded != null) {
       return loaded;
     }
-    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
-    ClassLoader djlLoader = HuggingFaceTokenizer.class.getClassLoader();
-    String fromEnv = System.getenv(RUST_LIBRARY_PATH);
-    Path library;
-    if (fromEnv != null && !fromEnv.isEmpty()) {
-      library = Path.of(fromEnv);
-    } else {
-      try {
-        library = extract(djlLoader, cacheDir.toAbsolutePath());
-      } catch (IOException e) {
-        throw new IOException(
-            "cannot extract the HuggingFace tokenizers native library under ["
-                + cacheDir.toAbsolutePath()
-                + "] (the directory must be writable): "
-                + e,
-            e);
-      }
-      System.setProperty(RUST_LIBRARY_PATH, library.toString());
+    ClassLoader djlLoader = TokenizersLibrary.class.getClassLoader();
+    if (djlLoader != TokenizerNativeLibrary.class.getClassLoader()) {
+      throw new IllegalStateException(
+          "DJL's TokenizersLibrary is in class loader ["
+              + djlLoader
+              + "], not Quiver's ["
+              + TokenizerNativeLibrary.class.getClassLoader()
+              + "]: the native library would be bound to the wrong class loader");
     }
-    withContextClassLoader(
-        djlLoader,
-        () -> {
-          try {
-            LibUtils.checkStatus();
-          } catch (RuntimeException | LinkageError e) {
-            throw new IllegalStateException(
-                "cannot load the HuggingFace tokenizers native library [" + library + "]", e);
-          }
-          return null;
-        });
+    Path library;
+    try {
+      library = extract(djlLoader, cacheDir.toAbsolutePath());
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot extract the HuggingFace tokenizers native library under ["
+              + cacheDir.toAbsolutePath()
+              + "] (the directory must be writable): "
+              + e,
+          e);
+    }
+    for (Path file : libraryFiles(library.getParent())) {
+      try {
+        System.load(file.toString()); // binds the library to this class's loader
+      } catch (UnsatisfiedLinkError e) {
+        throw new IllegalStateException(
+            "cannot load the HuggingFace tokenizers native library [" + file + "]: " + e, e);
+      }
+    }
     loaded = library;
     return library;
   }
 
-  /**
-   * Runs an action with the thread context class loader set to the given one, as DJL finds its
-   * resources through the context class loader.
-   *
-   * @param loader the class loader
-   * @param action the action
-   * @param <T> the result type
-   * @return the action's result
-   * @throws IOException if the action throws it
-   */
-  static <T> T withContextClassLoader(ClassLoader loader, Callable<T> action) throws IOException {
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader);
-    try {
-      return action.call();
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    } finally {
-      thread.setContextClassLoader(previous);
-    }
+  /** The files to load, in order (on Windows the library's own dependencies first). */
+  private static List<Path> libraryFiles(Path dir) {
+    return fileNames().stream().map(dir::resolve).toList();
+  }
+
+  private static List<String> fileNames() {
+    String libName = System.mapLibraryName("tokenizers");
+    return classifier().startsWith("win")
+        ? List.of("libwinpthread-1.dll", "libgcc_s_seh-1.dll", "libstdc++-6.dll", libName)
+        : List.of(libName);
   }
 
   private static Path extract(ClassLoader loader, Path cacheDir) throws IOException {
     String classifier = classifier();
     String version = version(loader);
-    String libName = System.mapLibraryName("tokenizers");
-    List<String> files =
-        classifier.startsWith("win")
-            ? List.of("libwinpthread-1.dll", "libgcc_s_seh-1.dll", "libstdc++-6.dll", libName)
-            : List.of(libName);
     Path dir = cacheDir.resolve("tokenizers").resolve(version + "-cpu-" + classifier);
     Files.createDirectories(dir);
-    for (String file : files) {
+    for (String file : fileNames()) {
       String resource = "native/lib/" + classifier + "/cpu/" + file;
       try (InputStream in = loader.getResourceAsStream(resource)) {
         if (in == null) {
@@ -147,7 +151,7 @@ public final class TokenizerNativeLibrary {
         }
       }
     }
-    return dir.resolve(libName);
+    return dir.resolve(System.mapLibraryName("tokenizers"));
   }
 
   private static String version(ClassLoader loader) throws IOException {

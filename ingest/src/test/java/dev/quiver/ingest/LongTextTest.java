@@ -69,11 +69,11 @@ class LongTextTest {
   void open() throws IOException {
     ModelFiles model = TestModels.defaultModel();
     embedder = OnnxEmbedder.open(model, TestModels.settings());
-    TokenizerNativeLibrary.load(TestModels.nativeCache());
     djl =
-        HuggingFaceTokenizer.newInstance(
+        DjlTokenizers.newInstance(
             model.tokenizer(),
-            Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+            Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"),
+            TestModels.nativeCache());
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 40; i++) { // 1,549 tokens
       text.append(SENTENCES.get(i % SENTENCES.size())).append(' ');

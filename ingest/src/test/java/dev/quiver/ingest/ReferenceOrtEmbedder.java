@@ -32,8 +32,9 @@ import java.util.stream.IntStream;
  *       each L2-normalized.
  * </ol>
  *
- * The only project code it touches is {@link TokenizerNativeLibrary#load}, to load DJL's native
- * library offline from the test cache instead of letting DJL download it.
+ * The only project code it touches is {@link TokenizerNativeLibrary#load} (through {@link
+ * DjlTokenizers}), to load DJL's native library offline from the test cache instead of letting DJL
+ * download it.
  */
 final class ReferenceOrtEmbedder implements AutoCloseable {
 
@@ -87,11 +88,11 @@ final class ReferenceOrtEmbedder implements AutoCloseable {
 
   static ReferenceOrtEmbedder open(Path onnx, Path tokenizerJson, Path nativeCache)
       throws IOException, OrtException {
-    TokenizerNativeLibrary.load(nativeCache);
     HuggingFaceTokenizer tokenizer =
-        HuggingFaceTokenizer.newInstance(
+        DjlTokenizers.newInstance(
             tokenizerJson,
-            Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+            Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"),
+            nativeCache);
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     OrtSession session;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

@@ -222,7 +222,12 @@ class EmbedThroughputBenchmark {
     }
 
     static BareLoop open(Path model, Path nativeCache) throws Exception {
-      TokenizerNativeLibrary.load(nativeCache); // offline, as the engine loads it
+      // DJL's own tokenizer, configured the DJL way in this benchmark JVM: offline, no telemetry,
+      // on the library file the engine's loader extracted and loaded into this class loader.
+      Path library = TokenizerNativeLibrary.load(nativeCache);
+      System.setProperty("ai.djl.offline", "true");
+      System.setProperty("OPT_OUT_TRACKING", "true");
+      System.setProperty("RUST_LIBRARY_PATH", library.toString());
       HuggingFaceTokenizer tokenizer =
           HuggingFaceTokenizer.newInstance(
               model.resolve("tokenizer.json"),

@@ -49,12 +49,18 @@ import org.opensearch.watcher.ResourceWatcherService;
  * them; and the node's single {@link QueryPhaseSearcher}. If Quiver took any of these, the node
  * would refuse to start or to create indices, and Quiver's QA would fail. It also carries the
  * {@link RequestContextProbe} (a security-plugin-like request context and what the shards see of
- * it).
+ * it) and, like ml-commons, loads DJL's HuggingFace tokenizers in its own class loader ({@link
+ * PeerTokenizer}, served by {@link RestPeerTokenizeAction}).
  */
 public final class PeerPlugin extends Plugin
     implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
 
   private final RequestContextProbe contextProbe = new RequestContextProbe();
+  private final PeerTokenizer tokenizer;
+
+  public PeerPlugin(Settings settings) {
+    this.tokenizer = new PeerTokenizer(settings);
+  }
 
   @Override
   public Collection<Object> createComponents(
@@ -87,7 +93,7 @@ public final class PeerPlugin extends Plugin
       SettingsFilter settingsFilter,
       IndexNameExpressionResolver indexNameExpressionResolver,
       Supplier<DiscoveryNodes> nodesInCluster) {
-    return List.of(contextProbe.restHandler());
+    return List.of(contextProbe.restHandler(), new RestPeerTokenizeAction(tokenizer));
   }
 
   @Override
@@ -101,9 +107,10 @@ public final class PeerPlugin extends Plugin
       Setting.boolSetting(
           "index.sparse", false, Setting.Property.IndexScope, Setting.Property.Final);
 
+
   @Override
   public List<Setting<?>> getSettings() {
-    return List.of(KNN, SPARSE);
+    return List.of(KNN, SPARSE, PeerTokenizer.LOAD_AT_START);
   }
 
   @Override
