@@ -1,11 +1,13 @@
 package dev.quiver.plugin.query;
 
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opensearch.action.IndicesRequest;
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -17,10 +19,11 @@ import org.opensearch.cluster.service.ClusterService;
  * from the cluster state: {@code query_text} is embedded there, before any shard (and its mapping)
  * is involved, so this is where a query that names no model learns the field's.
  *
- * <p>The search's index expressions are resolved to concrete indices; each index's mapping is
- * walked once per mapping version (cached by index UUID), so a search costs a map lookup per
- * targeted index. Usable once {@link #bind} has given it the cluster service (from {@code
- * createComponents}); before that it knows no models.
+ * <p>The search's local index expressions are resolved (leniently: a missing index is the search's
+ * own error to report) to concrete indices; each index's mapping is walked once per mapping version
+ * (cached by index UUID), so a search costs a map lookup per targeted index. Usable once {@link
+ * #bind} has given it the cluster service (from {@code createComponents}); before that it knows no
+ * models.
  */
 public final class MappedModels {
 
@@ -48,9 +51,19 @@ public final class MappedModels {
     if (cs == null || search == null) {
       return null;
     }
+    // Remote clusters' indices (cluster:index) are not in this cluster state: their fields'
+    // models are not known here.
+    String[] local =
+        Arrays.stream(search.indices() == null ? new String[0] : search.indices())
+            .filter(e -> e.indexOf(':') < 0)
+            .toArray(String[]::new);
+    if (search.indices() != null && search.indices().length > 0 && local.length == 0) {
+      return null;
+    }
     ClusterState state = cs.state();
     Map<String, String> models = new TreeMap<>();
-    for (String index : resolver.concreteIndexNames(state, search)) {
+    for (String index :
+        resolver.concreteIndexNames(state, IndicesOptions.lenientExpandOpen(), local)) {
       IndexMetadata metadata = state.metadata().index(index);
       if (metadata == null) {
         continue;
