@@ -6,22 +6,13 @@ final class VectorMath {
   private VectorMath() {}
 
   /**
-   * Scales a vector to unit L2 length in place; a zero vector stays zero.
+   * Scales a vector to unit L2 length in place ({@link L2Normalizer}); a zero vector stays zero.
    *
    * @param v the vector
    * @return the same array
    */
   static float[] normalize(float[] v) {
-    double sum = 0;
-    for (float x : v) {
-      sum += (double) x * x;
-    }
-    if (sum > 0) {
-      float scale = (float) (1.0 / Math.sqrt(sum));
-      for (int i = 0; i < v.length; i++) {
-        v[i] *= scale;
-      }
-    }
+    L2Normalizer.normalizeInPlace(v);
     return v;
   }
 

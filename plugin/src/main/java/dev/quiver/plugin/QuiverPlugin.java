@@ -8,6 +8,7 @@ import dev.quiver.plugin.embed.InferenceSettings;
 import dev.quiver.plugin.embed.QuiverEmbedProcessor;
 import dev.quiver.plugin.embed.RestModelsAction;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
+import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.opensearch.action.IndicesRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -60,6 +62,7 @@ public final class QuiverPlugin extends Plugin
 
   private final Settings settings;
   private EmbeddingEngine engine;
+  private final MappedModels mappedModels = new MappedModels();
 
   public QuiverPlugin(Settings settings) {
     this.settings = settings;
@@ -97,6 +100,7 @@ public final class QuiverPlugin extends Plugin
       NamedWriteableRegistry namedWriteableRegistry,
       IndexNameExpressionResolver indexNameExpressionResolver,
       Supplier<RepositoriesService> repositoriesServiceSupplier) {
+    mappedModels.bind(clusterService, indexNameExpressionResolver);
     EmbeddingEngine e = engine(environment);
     e.start(threadPool);
     return List.of(e);
@@ -114,7 +118,18 @@ public final class QuiverPlugin extends Plugin
 
   @Override
   public List<QuerySpec<?>> getQueries() {
-    QueryEmbedder embedder = this::embedQuery;
+    QueryEmbedder embedder =
+        new QueryEmbedder() {
+          @Override
+          public CompletableFuture<float[]> embed(String model, String text) {
+            return embedQuery(model, text);
+          }
+
+          @Override
+          public String mappedModel(IndicesRequest search, String field) {
+            return mappedModels.modelOf(search, field);
+          }
+        };
     return List.of(
         new QuerySpec<>(
             QuiverKnnQueryBuilder.NAME,

@@ -21,13 +21,24 @@ import org.opensearch.index.mapper.ParseContext;
  *   "type": "quiver_vector",
  *   "dims": 384,
  *   "similarity": "cosine",
- *   "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}
+ *   "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100},
+ *   "model": "bge-small-en-v1.5"
  * }
  * </pre>
  *
- * <p>{@code dims}, {@code similarity} and {@code index_options} cannot change once mapped. The
- * field is only accepted on indices whose codec Quiver provides ({@link QuiverCodecEligibility});
- * anywhere else it is rejected at mapping time rather than silently indexed with another format.
+ * <p>{@code model} (optional) records the embedding model the field's vectors come from: {@code
+ * query_text} that names no model is embedded with it, and a query vector of another model is
+ * refused. It is not checked against the node's models at mapping time: mappings are parsed on
+ * every node, also when an existing index is opened or recovered, and a node without the model must
+ * still be able to hold the index; an unknown model is a 400 when a query needs it.
+ *
+ * <p>Inside a {@code nested} object each child document holds one vector; {@code quiver_knn} scores
+ * a parent by its best child.
+ *
+ * <p>{@code dims}, {@code similarity}, {@code index_options} and {@code model} cannot change once
+ * mapped. The field is only accepted on indices whose codec Quiver provides ({@link
+ * QuiverCodecEligibility}); anywhere else it is rejected at mapping time rather than silently
+ * indexed with another format.
  */
 public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
 
@@ -63,6 +74,12 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
             .setSerializer((b, n, v) -> v.toXContent(b, n), QuiverIndexOptions::toString)
             .alwaysSerialize();
 
+    private final Parameter<String> model =
+        new Parameter<String>(
+                "model", false, () -> null, (n, c, o) -> parseModel(n, o), m -> toType(m).model)
+            .acceptsNull()
+            .setSerializer((b, n, v) -> b.field(n, v), v -> v);
+
     private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
     public Builder(String name) {
@@ -71,7 +88,7 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
 
     @Override
     protected List<Parameter<?>> getParameters() {
-      return List.of(dims, similarity, indexOptions, meta);
+      return List.of(dims, similarity, indexOptions, model, meta);
     }
 
     @Override
@@ -85,6 +102,7 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
               dims.getValue(),
               similarity.getValue(),
               indexOptions.getValue(),
+              model.getValue(),
               meta.getValue());
       return new QuiverVectorFieldMapper(
           name, type, multiFieldsBuilder.build(this, context), copyTo.build(), this);
@@ -108,6 +126,17 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
             + "]");
   }
 
+  private static String parseModel(String field, Object o) {
+    if (o == null) {
+      return null;
+    }
+    if (!(o instanceof String s) || s.isBlank()) {
+      throw new IllegalArgumentException(
+          "field [" + field + "]: [model] must be a model name, got [" + o + "]");
+    }
+    return s;
+  }
+
   /** Parses mappings; refuses indices whose codec Quiver does not provide. */
   public static final TypeParser PARSER =
       new TypeParser(
@@ -128,6 +157,7 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
   private final int dims;
   private final VectorSimilarity similarity;
   private final QuiverIndexOptions indexOptions;
+  private final String model;
   private final FieldType luceneFieldType;
 
   private QuiverVectorFieldMapper(
@@ -140,6 +170,7 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
     this.dims = builder.dims.getValue();
     this.similarity = builder.similarity.getValue();
     this.indexOptions = builder.indexOptions.getValue();
+    this.model = builder.model.getValue();
     this.luceneFieldType = KnnFloatVectorField.createFieldType(dims, similarity.luceneFunction());
   }
 

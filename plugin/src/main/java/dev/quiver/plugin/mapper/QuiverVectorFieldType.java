@@ -20,18 +20,21 @@ public final class QuiverVectorFieldType extends MappedFieldType {
   private final VectorSimilarity similarity;
   private final QuiverIndexOptions indexOptions;
   private final KnnVectorsFormat vectorsFormat;
+  private final String model;
 
   QuiverVectorFieldType(
       String name,
       int dims,
       VectorSimilarity similarity,
       QuiverIndexOptions indexOptions,
+      String model,
       Map<String, String> meta) {
     super(name, true, false, false, TextSearchInfo.NONE, meta);
     this.dims = dims;
     this.similarity = similarity;
     this.indexOptions = indexOptions;
     this.vectorsFormat = indexOptions.vectorsFormat();
+    this.model = model;
   }
 
   public int dims() {
@@ -44,6 +47,11 @@ public final class QuiverVectorFieldType extends MappedFieldType {
 
   public QuiverIndexOptions indexOptions() {
     return indexOptions;
+  }
+
+  /** The embedding model the field's vectors come from, null when the mapping names none. */
+  public String model() {
+    return model;
   }
 
   /** The Lucene format this field is written with. */

@@ -1,10 +1,10 @@
 package dev.quiver.plugin.mapper;
 
+import dev.quiver.ingest.L2Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * The similarities a {@code quiver_vector} field can be mapped with, by their mapping names.
@@ -64,22 +64,23 @@ public enum VectorSimilarity {
 
   /**
    * Checks a vector against this similarity and returns what to index or search with: a normalized
-   * copy for {@code cosine}, the vector itself otherwise.
+   * copy for {@code cosine} ({@link L2Normalizer}, in double: no float32 overflow or underflow),
+   * the vector itself otherwise.
    *
    * @param what "vector" or "query vector", for messages
    */
   public float[] prepare(String field, String what, float[] vector) {
     switch (this) {
       case COSINE -> {
-        double norm = Math.sqrt(VectorUtil.dotProduct(vector, vector));
-        if (norm == 0d) {
+        float[] unit = L2Normalizer.normalized(vector);
+        if (unit == null) {
           throw new IllegalArgumentException(
               "field [" + field + "]: the " + what + " is all zeros, which [cosine] cannot score");
         }
-        return VectorUtil.l2normalize(vector.clone());
+        return unit;
       }
       case DOT_PRODUCT -> {
-        double norm = Math.sqrt(VectorUtil.dotProduct(vector, vector));
+        double norm = L2Normalizer.length(vector);
         if (Math.abs(norm - 1d) > UNIT_LENGTH_TOLERANCE) {
           throw new IllegalArgumentException(
               "field ["

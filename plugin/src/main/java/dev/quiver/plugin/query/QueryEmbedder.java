@@ -1,6 +1,7 @@
 package dev.quiver.plugin.query;
 
 import java.util.concurrent.CompletableFuture;
+import org.opensearch.action.IndicesRequest;
 
 /** Embeds query text for {@code quiver_knn}, asynchronously. */
 @FunctionalInterface
@@ -8,4 +9,14 @@ public interface QueryEmbedder {
 
   /** The query vector of {@code text} under {@code model}, with the model's query prefix. */
   CompletableFuture<float[]> embed(String model, String text);
+
+  /**
+   * The {@code model} a {@code quiver_vector} field is mapped with in the indices {@code search}
+   * targets, or null when none names one (then {@code query_text} uses the default model).
+   *
+   * @throws IllegalArgumentException if the targeted indices map it with different models
+   */
+  default String mappedModel(IndicesRequest search, String field) {
+    return null;
+  }
 }

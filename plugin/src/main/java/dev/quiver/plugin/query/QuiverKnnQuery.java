@@ -1,10 +1,8 @@
 package dev.quiver.plugin.query;
 
-import java.util.Arrays;
 import java.util.Objects;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 
 /**
@@ -32,13 +30,7 @@ final class QuiverKnnQuery extends KnnFloatVectorQuery {
 
   @Override
   protected TopDocs mergeLeafResults(TopDocs[] perLeafResults) {
-    TopDocs merged = TopDocs.merge(topK, perLeafResults);
-    if (minScore == null) {
-      return merged;
-    }
-    ScoreDoc[] kept =
-        Arrays.stream(merged.scoreDocs).filter(sd -> sd.score >= minScore).toArray(ScoreDoc[]::new);
-    return new TopDocs(merged.totalHits, kept);
+    return ShardTopK.merge(topK, minScore, perLeafResults);
   }
 
   @Override

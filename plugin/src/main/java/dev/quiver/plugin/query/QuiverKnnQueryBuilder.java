@@ -22,6 +22,7 @@ import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
@@ -34,9 +35,18 @@ import org.opensearch.index.query.QueryShardException;
  *                 "filter": {..}, "min_score": 0.5, "boost": 1.0, "_name": ".."}}
  * </pre>
  *
- * <p>Instead of {@code vector}, {@code query_text} (with an optional {@code model}, default {@link
- * #DEFAULT_MODEL}) is embedded with the model's query prefix when the search is rewritten on the
- * coordinating node, off the transport threads.
+ * <p>Instead of {@code vector}, {@code query_text} is embedded with the model's query prefix when
+ * the search is rewritten on the coordinating node, off the transport threads. The model is {@code
+ * model} if the query names one, else the {@code model} the field is mapped with in the targeted
+ * indices (looked up in the cluster state, {@link QueryEmbedder#mappedModel}), else {@link
+ * #DEFAULT_MODEL}. Shards refuse (400) a vector whose model is not the field's {@code model} or
+ * whose dimensions are not the field's. With {@code vector}, {@code model} optionally names the
+ * model the vector came from, checked the same way.
+ *
+ * <p>{@code query_text} can only be embedded in a search request's query: where a query is only
+ * rewritten on a shard (an alias filter, a percolator query) it is a 400 asking for {@code vector}.
+ *
+ * <p>Inside {@code nested} objects a parent scores as its best child ({@link NestedKnnQueries}).
  *
  * <p>Each shard returns its {@code k} nearest documents; {@code num_candidates} (default {@link
  * #defaultNumCandidates(int)}) is how many candidates the shard gathers (Lucene splits it over the
@@ -87,7 +97,10 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     this(field, requireVector(vector), null, null, k, numCandidates, filter, minScore, null, null);
   }
 
-  /** A query by text, embedded with {@code model} (the default model when null) at rewrite. */
+  /**
+   * A query by text, embedded at rewrite with {@code model}; when null, with the field's mapped
+   * model or else the default model.
+   */
   public static QuiverKnnQueryBuilder ofText(
       String field,
       String queryText,
@@ -101,16 +114,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       throw new IllegalArgumentException("[" + NAME + "] [query_text] must not be empty");
     }
     return new QuiverKnnQueryBuilder(
-        field,
-        null,
-        queryText,
-        model == null ? DEFAULT_MODEL : model,
-        k,
-        numCandidates,
-        filter,
-        minScore,
-        embedder,
-        null);
+        field, null, queryText, model, k, numCandidates, filter, minScore, embedder, null);
   }
 
   /** The model {@code query_text} is embedded with when none is named. */
@@ -188,7 +192,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
             field,
             newVector,
             newVector == null ? queryText : null,
-            newVector == null ? model : null,
+            model,
             k,
             numCandidates,
             newFilter,
@@ -227,7 +231,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       out.writeFloatArray(v);
     }
     out.writeOptionalString(v != null ? null : queryText);
-    out.writeOptionalString(v != null ? null : model);
+    out.writeOptionalString(model);
     out.writeVInt(k);
     out.writeVInt(numCandidates);
     out.writeOptionalNamedWriteable(filter);
@@ -259,6 +263,8 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       builder.array(VECTOR.getPreferredName(), v);
     } else {
       builder.field(QUERY_TEXT.getPreferredName(), queryText);
+    }
+    if (model != null) {
       builder.field(MODEL.getPreferredName(), model);
     }
     builder.field(K.getPreferredName(), k);
@@ -331,14 +337,21 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     if (vector != null && queryText != null) {
       throw error(parser, "takes [vector] or [query_text], not both");
     }
-    if (model != null && queryText == null) {
-      throw error(parser, "[model] goes with [query_text]");
-    }
     try {
       QuiverKnnQueryBuilder builder =
           queryText != null
               ? ofText(field, queryText, model, k, numCandidates, filter, minScore, embedder)
-              : new QuiverKnnQueryBuilder(field, vector, k, numCandidates, filter, minScore);
+              : new QuiverKnnQueryBuilder(
+                  field,
+                  requireVector(vector),
+                  null,
+                  model,
+                  k,
+                  numCandidates,
+                  filter,
+                  minScore,
+                  null,
+                  null);
       return builder.boost(boost).queryName(queryName);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
@@ -395,13 +408,16 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
         float[] v = pendingVector.get();
         return v == null ? this : with(v, filter, null);
       }
+      if (context.convertToShardContext() != null) {
+        throw notEmbedded();
+      }
       if (embedder == null) {
         throw new IllegalStateException(
             "[" + NAME + "] [query_text] cannot be embedded: no embedding engine on this node");
       }
       AtomicReference<float[]> result = new AtomicReference<>();
       String text = queryText;
-      String modelName = model;
+      String modelName = model != null ? model : mappedModel(context);
       context.registerAsyncAction(
           (client, listener) ->
               embedder
@@ -415,7 +431,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
                           listener.onResponse(null);
                         }
                       }));
-      return with(null, filter, result::get);
+      return withModel(modelName, result::get);
     }
     if (filter == null) {
       return this;
@@ -431,7 +447,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   protected Query doToQuery(QueryShardContext context) throws IOException {
     float[] vector = resolvedVector();
     if (vector == null) {
-      throw new IllegalStateException("[" + NAME + "] [query_text] was not embedded before search");
+      throw notEmbedded();
     }
     MappedFieldType type = context.fieldMapper(field);
     if (type == null) {
@@ -450,6 +466,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
               + NAME
               + "] needs a [quiver_vector] field");
     }
+    ModelCheck.check(context, field, quiver, model, vector.length);
     if (vector.length != quiver.dims()) {
       throw new QueryShardException(
           context,
@@ -469,13 +486,59 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       throw new QueryShardException(context, "[" + NAME + "] " + e.getMessage());
     }
     Query luceneFilter = filter == null ? null : filter.toQuery(context);
+    NestedLevel nested = NestedLevel.of(context, field);
+    if (nested != null) {
+      return NestedKnnQueries.create(
+          context, nested, field, target, k, numCandidates, luceneFilter, minScore);
+    }
     return new QuiverKnnQuery(field, target, k, numCandidates, luceneFilter, minScore);
   }
 
+  /**
+   * The model to embed {@code query_text} with when the query names none: the one the field is
+   * mapped with in the indices the search targets, else the default.
+   */
+  private String mappedModel(QueryRewriteContext context) {
+    QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+    String mapped =
+        coordinator == null ? null : embedder.mappedModel(coordinator.getSearchRequest(), field);
+    return mapped != null ? mapped : DEFAULT_MODEL;
+  }
+
+  /** This query, waiting for the vector of its text embedded with {@code modelName}. */
+  private QuiverKnnQueryBuilder withModel(String modelName, Supplier<float[]> pending) {
+    QuiverKnnQueryBuilder copy =
+        new QuiverKnnQueryBuilder(
+            field,
+            null,
+            queryText,
+            modelName,
+            k,
+            numCandidates,
+            filter,
+            minScore,
+            embedder,
+            pending);
+    copy.boost(boost).queryName(queryName);
+    return copy;
+  }
+
+  private static IllegalArgumentException notEmbedded() {
+    return new IllegalArgumentException(
+        "["
+            + NAME
+            + "] [query_text] is only embedded in a search request's query (on the coordinating"
+            + " node); here (an alias filter, a percolator query, ...) give the [vector] instead");
+  }
+
+  /**
+   * Equal builders stay equal: the vector of a pending {@code query_text} embedding is not part of
+   * equality (nor of the hash), the text and model are.
+   */
   @Override
   protected boolean doEquals(QuiverKnnQueryBuilder other) {
     return field.equals(other.field)
-        && Arrays.equals(resolvedVector(), other.resolvedVector())
+        && Arrays.equals(vector, other.vector)
         && Objects.equals(queryText, other.queryText)
         && Objects.equals(model, other.model)
         && k == other.k
@@ -487,14 +550,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   @Override
   protected int doHashCode() {
     return Objects.hash(
-        field,
-        Arrays.hashCode(resolvedVector()),
-        queryText,
-        model,
-        k,
-        numCandidates,
-        filter,
-        minScore);
+        field, Arrays.hashCode(vector), queryText, model, k, numCandidates, filter, minScore);
   }
 
   @Override

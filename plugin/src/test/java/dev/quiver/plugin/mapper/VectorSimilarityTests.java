@@ -57,4 +57,37 @@ class VectorSimilarityTests {
             IllegalArgumentException.class, () -> VectorSimilarity.fromMappingName("f", "hamming"));
     assertTrue(e.getMessage().contains("cosine, dot_product, l2_norm, max_inner_product"));
   }
+
+  private static final float R3 = (float) (1 / Math.sqrt(3));
+
+  @Test
+  void cosineNormalizesVectorsWhoseSquaresOverflowFloat32() {
+    float[] big = {3e19f, 3e19f, 3e19f};
+    assertArrayEquals(
+        new float[] {R3, R3, R3}, VectorSimilarity.COSINE.prepare("f", "vector", big), 1e-6f);
+    assertArrayEquals(
+        new float[] {0.6f, 0.8f},
+        VectorSimilarity.COSINE.prepare("f", "query vector", new float[] {1.8e38f, 2.4e38f}),
+        1e-6f);
+  }
+
+  @Test
+  void cosineNormalizesVectorsWhoseSquaresUnderflowFloat32() {
+    float[] tiny = {1e-30f, 1e-30f, 1e-30f};
+    assertArrayEquals(
+        new float[] {R3, R3, R3}, VectorSimilarity.COSINE.prepare("f", "vector", tiny), 1e-6f);
+    assertArrayEquals(
+        new float[] {1f, 0f},
+        VectorSimilarity.COSINE.prepare("f", "vector", new float[] {1e-40f, 0f}),
+        1e-6f);
+  }
+
+  @Test
+  void dotProductLengthCheckDoesNotOverflow() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> VectorSimilarity.DOT_PRODUCT.prepare("f", "vector", new float[] {3e19f, 0f}));
+    assertTrue(e.getMessage().contains("has length 3.0"), e.getMessage());
+  }
 }

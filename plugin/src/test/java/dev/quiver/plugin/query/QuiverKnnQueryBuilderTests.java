@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.plugin.QuiverPlugin;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
@@ -20,6 +22,7 @@ import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.BaseQueryRewriteContext;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchModule;
@@ -90,6 +93,24 @@ class QuiverKnnQueryBuilderTests {
     assertMessage("{\"field\":\"f\",\"vector\":[],\"k\":3}", "[vector] must not be empty");
     assertMessage("{\"field\":\"f\",\"vector\":[[1]],\"k\":3}", "element [0] must be a number");
     assertMessage("{\"field\":\"f\",\"vector\":[1e39],\"k\":3}", "element [0] is not a finite");
+  }
+
+  @Test
+  void equalityOfAPendingQueryTextDoesNotChangeWhenTheEmbeddingArrives() throws IOException {
+    CompletableFuture<float[]> embedding = new CompletableFuture<>();
+    QuiverKnnQueryBuilder text =
+        QuiverKnnQueryBuilder.ofText("f", "cells", null, 3, null, null, null, (m, t) -> embedding);
+    BaseQueryRewriteContext context =
+        new BaseQueryRewriteContext(XCONTENT, WRITEABLES, null, System::currentTimeMillis);
+    QueryBuilder pending = text.rewrite(context);
+    QueryBuilder twin = text.rewrite(context);
+    int hash = pending.hashCode();
+    assertEquals(pending, twin);
+    context.executeAsyncActions(ActionListener.wrap(r -> {}, e -> {}));
+    embedding.complete(new float[] {1f, 2f});
+    assertEquals(hash, pending.hashCode());
+    assertEquals(pending, twin);
+    assertEquals(text.hashCode(), text.hashCode());
   }
 
   private static String q(String rest) {

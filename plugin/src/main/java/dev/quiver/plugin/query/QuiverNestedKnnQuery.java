@@ -1,0 +1,68 @@
+package dev.quiver.plugin.query;
+
+import java.util.Objects;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.join.BitSetProducer;
+import org.apache.lucene.search.join.DiversifyingChildrenFloatKnnVectorQuery;
+
+/**
+ * k nearest parents of a float vector, by their best child: the vectors live in nested (child)
+ * documents, each segment collects the best child of {@code numCandidates} distinct parents (filter
+ * applied to the children during the search), and the shard keeps the best {@code k}, so {@code k}
+ * hits are {@code k} different parents. Matches the children; joined to the parents by {@link
+ * NestedKnnQueries}.
+ */
+final class QuiverNestedKnnQuery extends DiversifyingChildrenFloatKnnVectorQuery {
+
+  private final int topK;
+  private final Float minScore;
+
+  QuiverNestedKnnQuery(
+      String field,
+      float[] target,
+      int topK,
+      int numCandidates,
+      Query childFilter,
+      BitSetProducer parents,
+      Float minScore) {
+    super(field, target, childFilter, numCandidates, parents);
+    if (topK > numCandidates) {
+      throw new IllegalArgumentException(
+          "k [" + topK + "] must be <= num_candidates [" + numCandidates + "]");
+    }
+    this.topK = topK;
+    this.minScore = minScore;
+  }
+
+  @Override
+  protected TopDocs mergeLeafResults(TopDocs[] perLeafResults) {
+    return ShardTopK.merge(topK, minScore, perLeafResults);
+  }
+
+  @Override
+  public String toString(String field) {
+    return "QuiverNestedKnnQuery[field="
+        + getField()
+        + ", k="
+        + topK
+        + ", num_candidates="
+        + getK()
+        + (minScore == null ? "" : ", min_score=" + minScore)
+        + (getFilter() == null ? "" : ", filter=" + getFilter())
+        + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return super.equals(o)
+        && o instanceof QuiverNestedKnnQuery other
+        && topK == other.topK
+        && Objects.equals(minScore, other.minScore);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(super.hashCode(), topK, minScore);
+  }
+}
