@@ -28,6 +28,13 @@ import org.junit.jupiter.api.TestInstance;
  * documents. Filtered truth is the exact cosine top-10 among the matching documents, by brute force
  * ({@link ExactNeighbors}); unfiltered truth over all vectors is the data set's own. Every filtered
  * search must return {@code k} hits, all matching the filter.
+ *
+ * <p>Which path Lucene 10.5 takes per segment (counted once, outside this test, with a {@code
+ * KnnFloatVectorQuery} subclass on the same data and layouts): 50% and 90% walk the graph
+ * everywhere; 1% walks the graph on the merged segment (nearly all 484 matches visited) and is
+ * mostly answered exactly on the small segments; 10% always falls back to the exact search (the
+ * filtered walk visits more documents than match: about 4,900 of 4,838 on the merged segment), so
+ * that figure checks the fallback rather than the graph.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecallRestTest {
@@ -54,14 +61,14 @@ class RecallRestTest {
 
   /**
    * Floor for recall@10 unfiltered. Measured on the 2-core CI machine: 0.9965 over 7 segments,
-   * 0.9912-0.9932 on the force-merged segment, 0.9980-0.9987 over 3 shards (HNSW builds vary a
-   * little run to run).
+   * 0.9912 on the force-merged segment, 0.9987 over 3 shards (0.9932 and 0.9980 with an earlier
+   * layout of seven equal segments).
    */
   static final double MIN_RECALL = 0.98;
 
   /**
    * Floors for recall@10 with each filter of {@link #FILTER_PERCENTS}. Measured: 1.0000 at 1% and
-   * 10% everywhere (0.9997 once over 3 shards), 0.9955-1.0000 at 50%, 0.9920-0.9985 at 90%.
+   * 10% everywhere (0.9997 once over 3 shards), 0.9955 to 0.9995 at 50%, 0.9920 to 0.9985 at 90%.
    */
   static final double[] MIN_FILTERED_RECALL = {0.98, 0.98, 0.98, 0.98};
 
