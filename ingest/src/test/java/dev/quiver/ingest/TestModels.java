@@ -1,12 +1,10 @@
 package dev.quiver.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Where the tests find the real default model (unpacked by the build), the native cache and the
@@ -37,52 +35,27 @@ final class TestModels {
   }
 
   /**
-   * The scifact-bge-small data set, or a skipped test when the shared data is absent. Looked up in
-   * {@code <project root>/../shared} and {@code /work/shared}, or only in the directory named by
-   * the system property {@code quiver.test.sharedDir} when it is set.
+   * The scifact-bge-small data set; a skipped test when the shared data is absent, a failed one
+   * when it is required (see {@link SharedData}).
    */
   static Path scifactOrSkip() {
-    return sharedOrSkip(
+    return SharedData.require(
         "vectors/scifact-bge-small",
-        List.of("base.fvecs", "base.txt.gz"),
-        "the comparison with the reference embeddings");
+        "the comparison with the reference embeddings",
+        "base.fvecs",
+        "base.txt.gz");
   }
 
   /**
-   * The BEIR SciFact test split ({@code corpus.jsonl.gz}, {@code queries.jsonl}), or a skipped test
-   * when the shared data is absent. Looked up like {@link #scifactOrSkip()}.
+   * The BEIR SciFact test split ({@code corpus.jsonl.gz}, {@code queries.jsonl}); skipped or failed
+   * like {@link #scifactOrSkip()}.
    */
   static Path scifactDatasetOrSkip() {
-    return sharedOrSkip(
+    return SharedData.require(
         "datasets/scifact",
-        List.of("corpus.jsonl.gz", "queries.jsonl"),
-        "the comparison with the independent ONNX Runtime reference");
-  }
-
-  private static Path sharedOrSkip(String relative, List<String> files, String skipped) {
-    String override = System.getProperty("quiver.test.sharedDir");
-    Path projectRoot = Path.of(System.getProperty("quiver.test.projectRoot", ".."));
-    List<Path> sharedDirs =
-        override != null
-            ? List.of(Path.of(override))
-            : List.of(projectRoot.resolve("../shared"), Path.of("/work/shared"));
-    for (Path shared : sharedDirs) {
-      Path candidate = shared.resolve(relative);
-      if (files.stream().allMatch(f -> Files.isRegularFile(candidate.resolve(f)))) {
-        return candidate;
-      }
-    }
-    assumeTrue(
-        false,
-        "shared evaluation data "
-            + relative
-            + "/"
-            + files
-            + " not found in "
-            + sharedDirs
-            + ": skipping "
-            + skipped);
-    throw new AssertionError("unreachable");
+        "the comparison with the independent ONNX Runtime reference",
+        "corpus.jsonl.gz",
+        "queries.jsonl");
   }
 
   private static String property(String name) {

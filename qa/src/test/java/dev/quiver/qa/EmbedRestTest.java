@@ -5,7 +5,6 @@ import static dev.quiver.qa.EmbedModels.DEFAULT_MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -345,9 +344,7 @@ class EmbedRestTest {
    */
   @Test
   void scifactNdcgAt10EndToEnd() throws Exception {
-    Path dir = ScifactData.dir();
-    assumeTrue(
-        dir != null, "../shared/datasets/scifact is absent: skipping the SciFact nDCG@10 check");
+    Path dir = ScifactData.dir("the SciFact nDCG@10 check");
     List<ScifactData.Doc> corpus = ScifactData.corpus(dir);
     Map<String, String> queries = ScifactData.queries(dir);
     Map<String, Map<String, Integer>> qrels = ScifactData.testQrels(dir);

@@ -4,7 +4,6 @@ import static dev.quiver.qa.EmbedModels.DEFAULT_DIMS;
 import static dev.quiver.qa.EmbedModels.DEFAULT_MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -66,8 +65,7 @@ class EmbedThroughputBenchmark {
 
   @Test
   void nodeIngestAgainstBareOnnxRuntimeLoop() throws Exception {
-    Path dir = ScifactData.dir();
-    assumeTrue(dir != null, "../shared/datasets/scifact is absent: nothing to benchmark on");
+    Path dir = ScifactData.dir("the embedding throughput benchmark");
     int docs = Integer.getInteger("bench.docs", 1000);
     int warmup = Integer.getInteger("bench.warmup", 200);
     int threads =

@@ -26,7 +26,7 @@ final class QaNode {
                   existing(artifacts.resolve("quiver-qa-peer-plugin.zip"))),
               work,
               "2g");
-      addBrokenModel(n.home());
+      BrokenModel.install(n.home());
       // Two inference threads (the default is half the cores, one on CI's two): SciFact ingest
       // through the embedding pipeline then fits the CI budget.
       Files.writeString(
@@ -50,29 +50,8 @@ final class QaNode {
     return node;
   }
 
-  /** A model the node cannot load: it must be reported, and must not stop the node. */
-  static final String BROKEN_MODEL = "broken-model";
-
-  private static void addBrokenModel(Path home) throws java.io.IOException {
-    Path dir = home.resolve("config/quiver/models").resolve(BROKEN_MODEL);
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("quiver-model.json"), "{\"dims\": 8, \"pooling\": \"cls\"}");
-    Files.writeString(dir.resolve("tokenizer.json"), "{}");
-    Files.writeString(dir.resolve("model.onnx"), "not an onnx file");
-  }
-
   static Rest rest() throws Exception {
     return new Rest(get().uri());
-  }
-
-  /** The shared data directory beside the checkout, or null when it is absent. */
-  static Path shared() {
-    String s = System.getProperty("qa.shared");
-    if (s == null) {
-      return null;
-    }
-    Path p = Path.of(s);
-    return Files.isDirectory(p) ? p : null;
   }
 
   private static String required(String property) {

@@ -31,18 +31,14 @@ final class ScifactData {
 
   private ScifactData() {}
 
-  /** The data set's directory, or null when the shared data (or this data set) is absent. */
-  static Path dir() {
-    Path shared = QaNode.shared();
-    if (shared == null) {
-      return null;
-    }
-    Path dir = shared.resolve("datasets/scifact");
-    return Files.isRegularFile(dir.resolve("corpus.jsonl.gz"))
-            && Files.isRegularFile(dir.resolve("queries.jsonl"))
-            && Files.isRegularFile(dir.resolve("qrels/test.tsv"))
-        ? dir
-        : null;
+  /**
+   * The data set's directory; a failed or skipped test when it is absent (see {@link SharedData}).
+   *
+   * @param purpose what the caller measures with it, for the message
+   */
+  static Path dir(String purpose) {
+    return SharedData.require(
+        "datasets/scifact", purpose, "corpus.jsonl.gz", "queries.jsonl", "qrels/test.tsv");
   }
 
   /** The corpus in file order. */
