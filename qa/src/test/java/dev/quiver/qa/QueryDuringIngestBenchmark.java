@@ -3,7 +3,6 @@ package dev.quiver.qa;
 import static dev.quiver.qa.EmbedModels.DEFAULT_DIMS;
 import static dev.quiver.qa.EmbedModels.DEFAULT_MODEL;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -54,8 +53,7 @@ class QueryDuringIngestBenchmark {
 
   @Test
   void queryTextLatencyIdleAndDuringBulkIngest() throws Exception {
-    Path dir = ScifactData.dir();
-    assumeTrue(dir != null, "../shared/datasets/scifact is absent: nothing to benchmark on");
+    Path dir = ScifactData.dir("the query-during-ingest benchmark");
     int rounds = Integer.getInteger("bench.rounds", 5);
     int perPhase = Integer.getInteger("bench.queries", 60);
     int warmup = Integer.getInteger("bench.warmup", 40);

@@ -107,7 +107,6 @@ public final class PeerPlugin extends Plugin
       Setting.boolSetting(
           "index.sparse", false, Setting.Property.IndexScope, Setting.Property.Final);
 
-
   @Override
   public List<Setting<?>> getSettings() {
     return List.of(KNN, SPARSE, PeerTokenizer.LOAD_AT_START);
