@@ -2,6 +2,7 @@ package dev.quiver.qa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +52,8 @@ class BrokenModelRestTest {
     }
 
     // The node runs on, and so does the default model.
-    assertEquals("green", rest.get("/_cluster/health").ok().body().get("status").asText());
+    // Not "green": other tests on the shared node may have left indices with unassigned replicas.
+    assertNotEquals("red", rest.get("/_cluster/health").ok().body().get("status").asText());
     EmbedModels.awaitLoaded(rest, EmbedModels.DEFAULT_MODEL, LOAD_TIMEOUT);
     Rest.Response embedded =
         rest.post(
