@@ -3,7 +3,9 @@
 #   scripts/bench.sh [formats] [DATA_DIR]  Quiver's formats against Lucene's, same data, same run, ratios printed.
 #                                          Needs ../shared/vectors/scifact-bge-small (or pass another directory).
 #   scripts/bench.sh embed [-Dbench.x=...] Documents/s embedded through _bulk + quiver_embed into a real node vs
-#                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads.
+#                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads;
+#                                          then model batching vs one text per run on the fp32 export of the model
+#                                          (with the shipped int8 path and an A/A control, interleaved rounds).
 #                                          Needs ../shared/datasets/scifact (or set QUIVER_SHARED to the shared
 #                                          directory); starts a node, so not as root.
 #                                          Options (system properties): see qa/.../EmbedThroughputBenchmark.java.
@@ -31,7 +33,8 @@ if [ "$MODE" = embed ]; then
   mvn -B -ntp -q -DskipTests install -pl qa -am
   LOG=qa/target/embed-bench.log
   mvn -B -ntp -pl qa test -Dtest=EmbedThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dqa.shared="$SHARED" "$@" 2>&1 | tee "$LOG"
+    -Dqa.shared="$SHARED" -Dbench.fp32_model="$PWD/ingest/target/fp32-model/bge-small-en-v1.5-fp32" \
+    "$@" 2>&1 | tee "$LOG"
   echo
   grep -E '^(QUIVER-EMBED-BENCH|embed bench)' "$LOG" || echo "no benchmark figures (see $LOG)" >&2
   exit 0

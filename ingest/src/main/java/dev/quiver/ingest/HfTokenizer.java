@@ -16,6 +16,10 @@ import java.util.Map;
  * truncating each text to {@code maxTokens} tokens (special tokens included) and padding each batch
  * to its longest text; it can also cut a long text into pieces that each fit ({@link #chunk}).
  *
+ * <p>A very long text is not tokenized whole when only its start matters: {@link #truncationCut}
+ * finds a start of it that truncates to the same tokens, and {@link #chunk} tells from a start of
+ * it that a text has too many tokens to chunk.
+ *
  * <p>Thread-safe for {@link #encode} and {@link #chunk}; {@link #close} must not run concurrently
  * with them.
  */
@@ -32,12 +36,35 @@ public final class HfTokenizer implements AutoCloseable {
   /** Number of special tokens added to one sequence (2 for BERT: [CLS] and [SEP]). */
   private final int specialTokens;
 
+  /** The id the tokenizer pads with (0 if it shows none). */
+  private final long padId;
+
+  /**
+   * Characters per token assumed for the first try at cutting a long text before tokenization
+   * ({@link #cutAfter}): English averages 4 to 5 per token with BERT's vocabulary, so 8 leaves a
+   * margin; a text that needs more is cut again at twice the length, and so on.
+   */
+  static final int CHARS_PER_TOKEN = 8;
+
   private HfTokenizer(
       HuggingFaceTokenizer tokenizer, HuggingFaceTokenizer untruncated, int maxTokens) {
     this.tokenizer = tokenizer;
     this.untruncated = untruncated;
     this.maxTokens = maxTokens;
     this.specialTokens = untruncated.encode("", true, false).getIds().length;
+    this.padId = padId(tokenizer);
+  }
+
+  /** The id at a padded position when the tokenizer pads a short text to a longer one. */
+  private static long padId(HuggingFaceTokenizer tokenizer) {
+    Encoding[] pair = tokenizer.batchEncode(new String[] {"", "a b c d"});
+    long[] mask = pair[0].getAttentionMask();
+    for (int j = 0; j < mask.length; j++) {
+      if (mask[j] == 0) {
+        return pair[0].getIds()[j];
+      }
+    }
+    return 0;
   }
 
   /**
@@ -119,33 +146,56 @@ public final class HfTokenizer implements AutoCloseable {
   }
 
   /**
-   * Tokenizes a batch of texts.
+   * Tokenizes a batch of texts: each text alone, then padded to the longest.
    *
    * @param texts the texts, none null
    * @return ids, masks and special-token flags padded to the longest text
    */
   public TokenizedBatch encode(List<String> texts) {
-    String[] inputs = new String[texts.size()];
-    for (int i = 0; i < inputs.length; i++) {
+    List<Encoding> encodings = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
       if (text == null) {
         throw new IllegalArgumentException("text [" + i + "] is null");
       }
-      inputs[i] = text;
+      encodings.add(encodeOne(text));
     }
-    Encoding[] encodings = inputs.length == 0 ? new Encoding[0] : tokenizer.batchEncode(inputs);
+    return pad(encodings);
+  }
+
+  /**
+   * Tokenizes one text, truncated to {@code maxTokens}, not padded.
+   *
+   * @param text the text
+   * @return its encoding
+   */
+  Encoding encodeOne(String text) {
+    return tokenizer.encode(text);
+  }
+
+  /**
+   * Lays encodings out as one batch, padded (with the tokenizer's pad id, attention mask 0) to the
+   * longest.
+   *
+   * @param encodings encodings from {@link #encodeOne}
+   * @return the batch
+   */
+  TokenizedBatch pad(List<Encoding> encodings) {
     int length = 0;
     for (Encoding encoding : encodings) {
       length = Math.max(length, encoding.getIds().length);
     }
-    int size = encodings.length;
+    int size = encodings.size();
     long[] ids = new long[size * length];
     long[] mask = new long[size * length];
     long[] types = new long[size * length];
     boolean[] special = new boolean[size * length];
     Arrays.fill(special, true); // positions past a shorter encoding are padding
+    if (padId != 0) {
+      Arrays.fill(ids, padId);
+    }
     for (int i = 0; i < size; i++) {
-      Encoding encoding = encodings[i];
+      Encoding encoding = encodings.get(i);
       long[] encIds = encoding.getIds();
       long[] encMask = encoding.getAttentionMask();
       long[] encTypes = encoding.getTypeIds();
@@ -159,6 +209,62 @@ public final class HfTokenizer implements AutoCloseable {
       }
     }
     return new TokenizedBatch(size, length, ids, mask, types, special);
+  }
+
+  /**
+   * The text, or a start of it that gives exactly the same tokens once {@code prefix + text} is
+   * truncated to {@code maxTokens}: so that a text of megabytes costs the tokenizer a few thousand
+   * characters, not the whole text.
+   *
+   * @param prefix the prefix put in front of the text
+   * @param text the text
+   * @return the text or a start of it, same tokens after truncation
+   */
+  public String truncationCut(String prefix, String text) {
+    return cutAfter(prefix, text, Math.max(1, maxTokens - specialTokens));
+  }
+
+  /**
+   * The shortest start of {@code text}, among cuts at {@code tokens * CHARS_PER_TOKEN} characters,
+   * then twice, four times that and so on, whose first {@code tokens} tokens (after {@code head},
+   * special tokens left out) are certainly those of the whole text; or the text itself when no
+   * shorter cut is known to be.
+   *
+   * <p>A token is certain when it belongs to a word (of the tokenizer's pre-tokenization, such as
+   * whitespace and punctuation splits) before the last word of the cut, since only the last word
+   * can change when the text goes on: the pre-tokenizers and normalizers of BERT, byte-level BPE
+   * and SentencePiece models decide a word from its own characters and their neighbours. A
+   * tokenizer that reports no words gets the whole text.
+   */
+  String cutAfter(String head, String text, long tokens) {
+    long bound = tokens * CHARS_PER_TOKEN;
+    while (bound < text.length()) {
+      int end = (int) bound;
+      if (Character.isHighSurrogate(text.charAt(end - 1))) {
+        end--; // do not split a surrogate pair
+      }
+      String cut = text.substring(0, end);
+      if (certainTokens(head + cut) >= tokens) {
+        return cut;
+      }
+      bound *= 2;
+    }
+    return text;
+  }
+
+  /** Tokens (special tokens left out) of the text before the first token of its last word. */
+  private int certainTokens(String text) {
+    long[] words = untruncated.encode(text, false, false).getWordIds();
+    if (words.length == 0 || words[words.length - 1] < 0) {
+      return 0;
+    }
+    long last = words[words.length - 1];
+    for (int t = 0; t < words.length; t++) {
+      if (words[t] == last) {
+        return t;
+      }
+    }
+    return 0;
   }
 
   /**
@@ -178,16 +284,23 @@ public final class HfTokenizer implements AutoCloseable {
    * @param text the text
    * @param maxChunks the most pieces allowed
    * @return the pieces
+   *     <p>A text of more characters than {@code maxChunks} pieces can plausibly hold is first
+   *     checked on a start of it ({@link #cutAfter}): one that already has too many tokens is
+   *     refused without tokenizing the rest.
    * @throws IllegalArgumentException if the text needs more than {@code maxChunks} pieces, or the
    *     prefix leaves no room for text
    */
   Chunks chunk(String prefix, String text, int maxChunks) {
-    if (countTokens(prefix + text) <= maxTokens) {
-      return new Chunks(List.of(text), new int[1]);
-    }
     int prefixTokens =
         prefix.isEmpty() ? 0 : untruncated.encode(prefix, false, false).getIds().length;
     int room = maxTokens - specialTokens - prefixTokens;
+    long allowed = (long) Math.max(room, 0) * maxChunks;
+    if (room >= 1 && cutAfter("", text, allowed + 1) != text) {
+      throw tooManyChunks("more than " + allowed, room, maxChunks);
+    }
+    if (countTokens(prefix + text) <= maxTokens) {
+      return new Chunks(List.of(text), new int[1]);
+    }
     if (room < 1) {
       throw new IllegalArgumentException(
           "cannot be chunked: the prefix ("
@@ -200,7 +313,7 @@ public final class HfTokenizer implements AutoCloseable {
     Encoding whole = untruncated.encode(text, false, false);
     int n = whole.getIds().length;
     if (n > (long) room * maxChunks) {
-      throw tooManyChunks(n, room, maxChunks);
+      throw tooManyChunks(Integer.toString(n), room, maxChunks);
     }
     long[] words = whole.getWordIds();
     int[] starts = charStarts(text, whole.getCharTokenSpans());
@@ -211,7 +324,7 @@ public final class HfTokenizer implements AutoCloseable {
     int from = 0;
     while (start < n) {
       if (texts.size() == maxChunks) {
-        throw tooManyChunks(n, room, maxChunks);
+        throw tooManyChunks(Integer.toString(n), room, maxChunks);
       }
       int end = Math.min(n, start + room);
       while (true) {
@@ -255,7 +368,7 @@ public final class HfTokenizer implements AutoCloseable {
     return untruncated.encode(text, true, false).getIds().length;
   }
 
-  private IllegalArgumentException tooManyChunks(int tokens, int room, int maxChunks) {
+  private IllegalArgumentException tooManyChunks(String tokens, int room, int maxChunks) {
     return new IllegalArgumentException(
         "has "
             + tokens
