@@ -483,9 +483,9 @@ public final class OnnxEmbedder implements AutoCloseable {
         feed.put(input.getKey(), tensor(values, shape, input.getValue()));
       }
       FloatBuffer output = OutputBuffers.view(buffer, floats);
+      // ONNX Runtime writes the output into this buffer and checks it has the output's shape.
       pinned = OnnxTensor.createTensor(environment, output, outShape);
       try (OrtSession.Result result = session.run(feed, Map.of(config.output(), pinned))) {
-        checkShape(pinned.getInfo().getShape(), batch);
         consumer.accept(batch, output, indexes);
       }
     } catch (OrtException e) {
@@ -507,29 +507,6 @@ public final class OnnxEmbedder implements AutoCloseable {
         pinned.close();
       }
       outputBuffers.release(buffer);
-    }
-  }
-
-  private void checkShape(long[] shape, TokenizedBatch batch) {
-    boolean ok =
-        shape.length == outputRank
-            && shape[0] == batch.size()
-            && shape[shape.length - 1] == config.dims()
-            && (outputRank == 2 || shape[1] == batch.length());
-    if (!ok) {
-      throw new IllegalStateException(
-          "model ["
-              + modelName
-              + "]: output ["
-              + config.output()
-              + "] has shape "
-              + Arrays.toString(shape)
-              + ", expected ["
-              + batch.size()
-              + (outputRank == 3 ? ", " + batch.length() : "")
-              + ", "
-              + config.dims()
-              + "] (dims from quiver-model.json)");
     }
   }
 

@@ -181,8 +181,10 @@ class EmbedThroughputBenchmark {
               installModel(home, fp32, "bench-fp32-batched", batched);
             })) {
       Rest rest = new Rest(node.uri());
-      for (String model : arms.values()) {
-        EmbedModels.awaitLoaded(rest, model, Duration.ofMinutes(5));
+      for (Map.Entry<String, String> arm : arms.entrySet()) {
+        JsonNode loaded = EmbedModels.awaitLoaded(rest, arm.getValue(), Duration.ofMinutes(5));
+        int expected = arm.getKey().equals("fp32-batched") ? maxBatch : 1;
+        assertEquals(expected, loaded.path("max_batch").asInt(), loaded.toString());
       }
       Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
       for (Map.Entry<String, String> arm : arms.entrySet()) {
