@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -33,9 +34,10 @@ import java.util.function.Supplier;
  *
  * <p>Each text runs alone unless the model's configuration allows batching ({@link
  * ModelConfig#maxBatch()}): then texts are sorted by token count and cut into batches of up to
- * {@code max_batch} texts of similar length, each padded to its longest text and masked, so that
- * little padding is computed and a text's vector does not depend on its batch mates beyond float
- * rounding (for a float model; see {@link ModelConfig}).
+ * {@code max_batch} texts of similar length (padding at most {@link #MAX_PADDING} of a batch's
+ * tokens), each padded to its longest text and masked, so that little padding is computed and a
+ * text's vector does not depend on its batch mates beyond float rounding (for a float model; see
+ * {@link ModelConfig}).
  *
  * <p>Model outputs are written by ONNX Runtime into reused off-heap buffers, and only what is used
  * is read from them: the {@code [CLS]} row per text for {@code cls} pooling, the attended rows for
@@ -61,6 +63,13 @@ public final class OnnxEmbedder implements AutoCloseable {
    */
   public static final int MAX_CHUNKS = 64;
 
+  /**
+   * The most padding a batch may carry, as a share of its real tokens, when the model allows
+   * batching: padded positions cost as much compute as real ones (more, through attention), so a
+   * batch of texts of very different lengths would cost more than running them one at a time.
+   */
+  public static final double MAX_PADDING = 0.10;
+
   static final String INPUT_IDS = "input_ids";
   static final String ATTENTION_MASK = "attention_mask";
   static final String TOKEN_TYPE_IDS = "token_type_ids";
@@ -71,6 +80,7 @@ public final class OnnxEmbedder implements AutoCloseable {
   private final ModelConfig config;
   private final int batchSize;
   private final OutputBuffers outputBuffers = new OutputBuffers();
+  private final AtomicLong modelRuns = new AtomicLong();
   private final OrtEnvironment environment;
   private final OrtSession.SessionOptions options;
   private final OrtSession session;
@@ -384,6 +394,11 @@ public final class OnnxEmbedder implements AutoCloseable {
         });
   }
 
+  /** Model runs so far (for tests: how many batches texts were run in). */
+  long modelRuns() {
+    return modelRuns.get();
+  }
+
   /** Releases the ONNX session and the tokenizer, after running calls finish. */
   @Override
   public void close() {
@@ -436,22 +451,35 @@ public final class OnnxEmbedder implements AutoCloseable {
   }
 
   /**
-   * Tokenizes each input, sorts the inputs by token count (so that batches hold texts of similar
-   * length and pad little), cuts them into batches of up to {@code batchSize}, runs the model and
-   * hands each output to the consumer with the original indexes. Must hold the read lock.
+   * Tokenizes each input, sorts the inputs by token count, cuts them into batches of up to {@code
+   * batchSize} consecutive inputs that pad at most {@link #MAX_PADDING} of their real tokens (so a
+   * batch never computes much more than its texts would alone), runs the model on each and hands
+   * each output to the consumer with the original indexes. Must hold the read lock.
    */
   private void runLocked(List<String> inputs, BatchConsumer consumer) {
+    int[] lengths = new int[inputs.size()];
     List<Encoding> encodings = new ArrayList<>(inputs.size());
-    for (String input : inputs) {
-      encodings.add(tokenizer.encodeOne(input));
+    for (int i = 0; i < lengths.length; i++) {
+      encodings.add(tokenizer.encodeOne(inputs.get(i)));
+      lengths[i] = encodings.get(i).getIds().length;
     }
     Integer[] order = new Integer[inputs.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).getIds().length));
-    for (int start = 0; start < order.length; start += batchSize) {
-      int end = Math.min(order.length, start + batchSize);
+    Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));
+    int start = 0;
+    while (start < order.length) {
+      int end = start + 1;
+      long tokens = lengths[order[start]];
+      while (end < order.length && end - start < batchSize) {
+        int next = lengths[order[end]]; // the longest so far: inputs are in increasing length
+        if ((double) next * (end - start + 1) > (tokens + next) * (1 + MAX_PADDING)) {
+          break;
+        }
+        tokens += next;
+        end++;
+      }
       int[] indexes = new int[end - start];
       List<Encoding> batch = new ArrayList<>(indexes.length);
       for (int k = start; k < end; k++) {
@@ -459,6 +487,8 @@ public final class OnnxEmbedder implements AutoCloseable {
         batch.add(encodings.get(order[k]));
       }
       runBatch(tokenizer.pad(batch), indexes, consumer);
+      modelRuns.incrementAndGet();
+      start = end;
     }
   }
 
