@@ -69,7 +69,8 @@ import org.junit.jupiter.api.Test;
  * fp32-batched} ({@code max_batch} = {@code bench.max_batch}, 16). After a warm-up of every arm,
  * {@code bench.fp32_rounds} (5) rounds each run every arm once on the same {@code bench.fp32_docs}
  * (300) documents, the order rotated each round; it prints each arm's median docs/s with its spread
- * (min..max over rounds) and the ratios of medians, and asserts nothing about speed.
+ * (min..max over rounds) and the ratios of medians, and asserts nothing about speed. {@code
+ * bench.intra_op_threads} (1, the node's default) sets ONNX Runtime's threads per model run.
  */
 class EmbedThroughputBenchmark {
 
@@ -291,7 +292,11 @@ class EmbedThroughputBenchmark {
             "2g");
     Files.writeString(
         node.home().resolve("config/opensearch.yml"),
-        "\nplugins.quiver.inference.threads: " + threads + "\n",
+        "\nplugins.quiver.inference.threads: "
+            + threads
+            + "\nplugins.quiver.inference.intra_op_threads: "
+            + Integer.getInteger("bench.intra_op_threads", 1)
+            + "\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
     setup.prepare(node.home());
