@@ -9,7 +9,9 @@
 #                                          After SHARED_DIR: -Dbench.queries=N (queries per data set),
 #                                          -Dbench.methods=quiver-rot,lucene-osq (methods to run).
 #   scripts/bench.sh embed [-Dbench.x=...] Documents/s embedded through _bulk + quiver_embed into a real node vs
-#                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads.
+#                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads;
+#                                          then model batching vs one text per run on the fp32 export of the model
+#                                          (with the shipped int8 path and an A/A control, interleaved rounds).
 #                                          Needs ../shared/datasets/scifact (or set QUIVER_SHARED to the shared
 #                                          directory); starts a node, so not as root.
 #                                          Options (system properties): see qa/.../EmbedThroughputBenchmark.java.
@@ -58,8 +60,10 @@ if [ "$MODE" = embed ] || [ "$MODE" = query-during-ingest ]; then
   fi
   # Builds the plugin zip (and what the qa module needs), then runs only the benchmark.
   mvn -B -ntp -q -DskipTests install -pl qa -am
+  EXTRA=()
+  [ "$MODE" = embed ] && EXTRA=(-Dbench.fp32_model="$PWD/ingest/target/fp32-model/bge-small-en-v1.5-fp32")
   mvn -B -ntp -pl qa test -Dtest="$CLASS" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dqa.shared="$SHARED" "$@" 2>&1 | tee "$LOG"
+    -Dqa.shared="$SHARED" "${EXTRA[@]}" "$@" 2>&1 | tee "$LOG"
   echo
   grep -E "$TAG" "$LOG" || echo "no benchmark figures (see $LOG)" >&2
   exit 0

@@ -189,6 +189,38 @@ public final class EmbeddingService implements AutoCloseable {
   }
 
   /**
+   * Queues the dense embedding of texts, each text succeeding or failing on its own.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @param longText what to do with texts longer than the model's {@code max_tokens}
+   * @return a future of each text's vector or failure
+   * @see OnnxEmbedder#embedEach(List, TextKind, LongText)
+   */
+  public CompletableFuture<TextResults<float[]>> embedEach(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind, LongText longText) {
+    List<String> copy = new ArrayList<>(texts);
+    return submit(() -> embedder.embedEach(copy, kind, longText));
+  }
+
+  /**
+   * Queues the computation of per-token vectors, each text succeeding or failing on its own.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @param longText what to do with texts longer than the model's {@code max_tokens}
+   * @return a future of each text's token vectors or failure
+   * @see OnnxEmbedder#tokenVectorsEach(List, TextKind, LongText)
+   */
+  public CompletableFuture<TextResults<float[][]>> tokenVectorsEach(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind, LongText longText) {
+    List<String> copy = new ArrayList<>(texts);
+    return submit(() -> embedder.tokenVectorsEach(copy, kind, longText));
+  }
+
+  /**
    * Jobs waiting for one of the service's own threads.
    *
    * @return the queue length; 0 when the service runs on a given executor

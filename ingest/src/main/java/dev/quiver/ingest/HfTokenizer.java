@@ -16,6 +16,10 @@ import java.util.List;
  * included) and padding each batch to its longest text; it can also cut a long text into pieces
  * that each fit ({@link #chunk}).
  *
+ * <p>A very long text is not tokenized whole when only its start matters: {@link #truncationCut}
+ * finds a start of it that truncates to the same tokens, and {@link #chunk} tells from a start of
+ * it that a text has too many tokens to chunk.
+ *
  * <p>Thread-safe for {@link #encode} and {@link #chunk}; {@link #close} must not run concurrently
  * with them.
  */
@@ -32,12 +36,50 @@ public final class HfTokenizer implements AutoCloseable {
   /** Number of special tokens added to one sequence (2 for BERT: [CLS] and [SEP]). */
   private final int specialTokens;
 
+  /** The id the tokenizer pads with (0 if it shows none). */
+  private final long padId;
+
+  /**
+   * Characters per token assumed for the first try at cutting a long text before tokenization
+   * ({@link #cutAfter}): English averages 4 to 5 per token with BERT's vocabulary, so 8 leaves a
+   * margin; a text that needs more is cut again at twice the length, and so on.
+   */
+  static final int CHARS_PER_TOKEN = 8;
+
   private HfTokenizer(NativeTokenizer tokenizer, NativeTokenizer untruncated, int maxTokens) {
     this.tokenizer = tokenizer;
     this.untruncated = untruncated;
     this.maxTokens = maxTokens;
     this.specialTokens = countTokens("");
+    this.padId = padId(tokenizer);
   }
+
+  /** The id at a padded position when the tokenizer pads a short text to a longer one. */
+  private static long padId(NativeTokenizer tokenizer) {
+    Encoding[] pair = tokenizer.encode(new String[] {"", "a b c d"}, true);
+    try {
+      long[] mask = pair[0].attentionMask();
+      long[] ids = pair[0].ids();
+      for (int j = 0; j < mask.length; j++) {
+        if (mask[j] == 0) {
+          return ids[j];
+        }
+      }
+      return 0;
+    } finally {
+      Encoding.closeAll(pair);
+    }
+  }
+
+  /**
+   * One text tokenized for model input (truncated, not padded), copied out of the native library.
+   *
+   * @param ids token ids
+   * @param attentionMask 1 per token to attend to
+   * @param typeIds segment (token type) ids
+   * @param specialTokenMask 1 per special token
+   */
+  record Tokens(long[] ids, long[] attentionMask, long[] typeIds, long[] specialTokenMask) {}
 
   /**
    * A text cut into consecutive pieces, each of which fits in {@code max_tokens} with the prefix
@@ -110,54 +152,134 @@ public final class HfTokenizer implements AutoCloseable {
   }
 
   /**
-   * Tokenizes a batch of texts.
+   * Tokenizes a batch of texts: each text alone, then padded to the longest.
    *
    * @param texts the texts, none null
    * @return ids, masks and special-token flags padded to the longest text
    */
   public TokenizedBatch encode(List<String> texts) {
-    String[] inputs = new String[texts.size()];
-    for (int i = 0; i < inputs.length; i++) {
+    List<Tokens> encodings = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
       if (text == null) {
         throw new IllegalArgumentException("text [" + i + "] is null");
       }
-      inputs[i] = text;
+      encodings.add(encodeOne(text));
     }
-    if (inputs.length == 0) {
-      return new TokenizedBatch(0, 0, new long[0], new long[0], new long[0], new boolean[0]);
+    return pad(encodings);
+  }
+
+  /**
+   * Tokenizes one text, truncated to {@code maxTokens}, not padded.
+   *
+   * @param text the text
+   * @return its tokens
+   */
+  Tokens encodeOne(String text) {
+    try (Encoding encoding = tokenizer.encode(text, true)) {
+      return new Tokens(
+          encoding.ids(),
+          encoding.attentionMask(),
+          encoding.typeIds(),
+          encoding.specialTokenMask());
     }
-    Encoding[] encodings = tokenizer.encode(inputs, true);
-    try {
-      long[][] encIds = new long[encodings.length][];
-      int length = 0;
-      for (int i = 0; i < encodings.length; i++) {
-        encIds[i] = encodings[i].ids();
-        length = Math.max(length, encIds[i].length);
+  }
+
+  /**
+   * Lays encodings out as one batch, padded (with the tokenizer's pad id, attention mask 0) to the
+   * longest.
+   *
+   * @param encodings encodings from {@link #encodeOne}
+   * @return the batch
+   */
+  TokenizedBatch pad(List<Tokens> encodings) {
+    int length = 0;
+    for (Tokens encoding : encodings) {
+      length = Math.max(length, encoding.ids().length);
+    }
+    int size = encodings.size();
+    long[] ids = new long[size * length];
+    long[] mask = new long[size * length];
+    long[] types = new long[size * length];
+    boolean[] special = new boolean[size * length];
+    Arrays.fill(special, true); // positions past a shorter encoding are padding
+    if (padId != 0) {
+      Arrays.fill(ids, padId);
+    }
+    for (int i = 0; i < size; i++) {
+      Tokens encoding = encodings.get(i);
+      long[] encIds = encoding.ids();
+      long[] encMask = encoding.attentionMask();
+      long[] encTypes = encoding.typeIds();
+      long[] encSpecial = encoding.specialTokenMask();
+      int offset = i * length;
+      System.arraycopy(encIds, 0, ids, offset, encIds.length);
+      System.arraycopy(encMask, 0, mask, offset, encMask.length);
+      System.arraycopy(encTypes, 0, types, offset, encTypes.length);
+      for (int j = 0; j < encSpecial.length; j++) {
+        special[offset + j] = encSpecial[j] != 0;
       }
-      int size = encodings.length;
-      long[] ids = new long[size * length];
-      long[] mask = new long[size * length];
-      long[] types = new long[size * length];
-      boolean[] special = new boolean[size * length];
-      Arrays.fill(special, true); // positions past a shorter encoding are padding
-      for (int i = 0; i < size; i++) {
-        Encoding encoding = encodings[i];
-        long[] encMask = encoding.attentionMask();
-        long[] encTypes = encoding.typeIds();
-        long[] encSpecial = encoding.specialTokenMask();
-        int offset = i * length;
-        System.arraycopy(encIds[i], 0, ids, offset, encIds[i].length);
-        System.arraycopy(encMask, 0, mask, offset, encMask.length);
-        System.arraycopy(encTypes, 0, types, offset, encTypes.length);
-        for (int j = 0; j < encSpecial.length; j++) {
-          special[offset + j] = encSpecial[j] != 0;
-        }
-      }
-      return new TokenizedBatch(size, length, ids, mask, types, special);
-    } finally {
-      Encoding.closeAll(encodings);
     }
+    return new TokenizedBatch(size, length, ids, mask, types, special);
+  }
+
+  /**
+   * The text, or a start of it that gives exactly the same tokens once {@code prefix + text} is
+   * truncated to {@code maxTokens}: so that a text of megabytes costs the tokenizer a few thousand
+   * characters, not the whole text.
+   *
+   * @param prefix the prefix put in front of the text
+   * @param text the text
+   * @return the text or a start of it, same tokens after truncation
+   */
+  public String truncationCut(String prefix, String text) {
+    return cutAfter(prefix, text, Math.max(1, maxTokens - specialTokens));
+  }
+
+  /**
+   * The shortest start of {@code text}, among cuts at {@code tokens * CHARS_PER_TOKEN} characters,
+   * then twice, four times that and so on, whose first {@code tokens} tokens (after {@code head},
+   * special tokens left out) are certainly those of the whole text; or the text itself when no
+   * shorter cut is known to be.
+   *
+   * <p>A token is certain when it belongs to a word (of the tokenizer's pre-tokenization, such as
+   * whitespace and punctuation splits) before the last word of the cut, since only the last word
+   * can change when the text goes on: the pre-tokenizers and normalizers of BERT, byte-level BPE
+   * and SentencePiece models decide a word from its own characters and their neighbours. A
+   * tokenizer that reports no words gets the whole text.
+   */
+  String cutAfter(String head, String text, long tokens) {
+    long bound = tokens * CHARS_PER_TOKEN;
+    while (bound < text.length()) {
+      int end = (int) bound;
+      if (Character.isHighSurrogate(text.charAt(end - 1))) {
+        end--; // do not split a surrogate pair
+      }
+      String cut = text.substring(0, end);
+      if (certainTokens(head + cut) >= tokens) {
+        return cut;
+      }
+      bound *= 2;
+    }
+    return text;
+  }
+
+  /** Tokens (special tokens left out) of the text before the first token of its last word. */
+  private int certainTokens(String text) {
+    long[] words;
+    try (Encoding encoding = untruncated.encode(text, false)) {
+      words = encoding.wordIds();
+    }
+    if (words.length == 0 || words[words.length - 1] < 0) {
+      return 0;
+    }
+    long last = words[words.length - 1];
+    for (int t = 0; t < words.length; t++) {
+      if (words[t] == last) {
+        return t;
+      }
+    }
+    return 0;
   }
 
   /**
@@ -177,15 +299,22 @@ public final class HfTokenizer implements AutoCloseable {
    * @param text the text
    * @param maxChunks the most pieces allowed
    * @return the pieces
+   *     <p>A text of more characters than {@code maxChunks} pieces can plausibly hold is first
+   *     checked on a start of it ({@link #cutAfter}): one that already has too many tokens is
+   *     refused without tokenizing the rest.
    * @throws IllegalArgumentException if the text needs more than {@code maxChunks} pieces, or the
    *     prefix leaves no room for text
    */
   Chunks chunk(String prefix, String text, int maxChunks) {
+    int prefixTokens = prefix.isEmpty() ? 0 : tokenCount(prefix, false);
+    int room = maxTokens - specialTokens - prefixTokens;
+    long allowed = (long) Math.max(room, 0) * maxChunks;
+    if (room >= 1 && cutAfter("", text, allowed + 1) != text) {
+      throw tooManyChunks("more than " + allowed, room, maxChunks);
+    }
     if (countTokens(prefix + text) <= maxTokens) {
       return new Chunks(List.of(text), new int[1]);
     }
-    int prefixTokens = prefix.isEmpty() ? 0 : tokenCount(prefix, false);
-    int room = maxTokens - specialTokens - prefixTokens;
     if (room < 1) {
       throw new IllegalArgumentException(
           "cannot be chunked: the prefix ("
@@ -201,7 +330,7 @@ public final class HfTokenizer implements AutoCloseable {
     try (Encoding whole = untruncated.encode(text, false)) {
       n = whole.ids().length;
       if (n > (long) room * maxChunks) {
-        throw tooManyChunks(n, room, maxChunks);
+        throw tooManyChunks(Integer.toString(n), room, maxChunks);
       }
       words = whole.wordIds();
       starts = charStarts(text, whole.charSpans());
@@ -213,7 +342,7 @@ public final class HfTokenizer implements AutoCloseable {
     int from = 0;
     while (start < n) {
       if (texts.size() == maxChunks) {
-        throw tooManyChunks(n, room, maxChunks);
+        throw tooManyChunks(Integer.toString(n), room, maxChunks);
       }
       int end = Math.min(n, start + room);
       while (true) {
@@ -267,7 +396,7 @@ public final class HfTokenizer implements AutoCloseable {
     }
   }
 
-  private IllegalArgumentException tooManyChunks(int tokens, int room, int maxChunks) {
+  private IllegalArgumentException tooManyChunks(String tokens, int room, int maxChunks) {
     return new IllegalArgumentException(
         "has "
             + tokens

@@ -31,7 +31,13 @@ import java.util.Set;
  *       example {@code sentence_embedding});
  *   <li>{@code normalize} (optional boolean, default {@code true}): L2-normalize embeddings;
  *   <li>{@code query_prefix}, {@code document_prefix} (optional strings, default empty): put in
- *       front of queries and documents.
+ *       front of queries and documents;
+ *   <li>{@code batching} (optional object, default off): {@code {"max_batch": N}} (integer
+ *       1..{@value #MAX_BATCH}) lets up to N texts of similar token length share one model run,
+ *       padded to the longest of them and masked. Only for models whose output for a text does not
+ *       depend on its batch mates: float (fp32/fp16) exports, not dynamically quantized int8 ones
+ *       such as the default model, which quantize activations with one range per run. The model
+ *       must take an {@code attention_mask} input.
  * </ul>
  *
  * Any other key, a duplicated key or a value of the wrong type is an error.
@@ -43,6 +49,7 @@ import java.util.Set;
  * @param queryPrefix text put in front of queries
  * @param documentPrefix text put in front of documents
  * @param output name of the ONNX output holding token vectors or pooled vectors
+ * @param maxBatch the most texts per model run (1: each text runs alone)
  */
 public record ModelConfig(
     int dims,
@@ -51,10 +58,14 @@ public record ModelConfig(
     int maxTokens,
     String queryPrefix,
     String documentPrefix,
-    String output) {
+    String output,
+    int maxBatch) {
 
   /** The file name of a model's configuration inside its directory. */
   public static final String FILE_NAME = "quiver-model.json";
+
+  /** The largest {@code batching.max_batch}. */
+  public static final int MAX_BATCH = 256;
 
   private static final int MAX_SIZE = 65536;
   private static final Set<String> KEYS =
@@ -65,7 +76,9 @@ public record ModelConfig(
           "max_tokens",
           "query_prefix",
           "document_prefix",
-          "output");
+          "output",
+          "batching");
+  private static final Set<String> BATCHING_KEYS = Set.of("max_batch");
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -88,6 +101,43 @@ public record ModelConfig(
     if (output.isBlank()) {
       throw new IllegalArgumentException("output must not be empty");
     }
+    if (maxBatch < 1 || maxBatch > MAX_BATCH) {
+      throw new IllegalArgumentException(
+          "max_batch must be in [1, " + MAX_BATCH + "], got " + maxBatch);
+    }
+  }
+
+  /**
+   * A configuration that runs each text alone.
+   *
+   * @param dims size of the embedding vectors
+   * @param pooling how token vectors are pooled into one vector
+   * @param normalize whether embeddings are L2-normalized
+   * @param maxTokens maximum number of tokens per text, special tokens included
+   * @param queryPrefix text put in front of queries
+   * @param documentPrefix text put in front of documents
+   * @param output name of the ONNX output
+   */
+  public ModelConfig(
+      int dims,
+      Pooling pooling,
+      boolean normalize,
+      int maxTokens,
+      String queryPrefix,
+      String documentPrefix,
+      String output) {
+    this(dims, pooling, normalize, maxTokens, queryPrefix, documentPrefix, output, 1);
+  }
+
+  /**
+   * This configuration with another batch limit.
+   *
+   * @param maxBatch the most texts per model run
+   * @return the new configuration
+   */
+  public ModelConfig withMaxBatch(int maxBatch) {
+    return new ModelConfig(
+        dims, pooling, normalize, maxTokens, queryPrefix, documentPrefix, output, maxBatch);
   }
 
   /**
@@ -164,7 +214,8 @@ public record ModelConfig(
         maxTokens,
         fields.optionalString("query_prefix", ""),
         fields.optionalString("document_prefix", ""),
-        output);
+        output,
+        fields.maxBatch());
   }
 
   /**
@@ -221,6 +272,32 @@ public record ModelConfig(
         throw invalid(key, "must be true or false, got " + node);
       }
       return node.booleanValue();
+    }
+
+    int maxBatch() {
+      JsonNode batching = root.get("batching");
+      if (batching == null) {
+        return 1;
+      }
+      if (!batching.isObject()) {
+        throw invalid("batching", "must be an object such as {\"max_batch\": 16}, got " + batching);
+      }
+      for (Map.Entry<String, JsonNode> entry : batching.properties()) {
+        if (!BATCHING_KEYS.contains(entry.getKey())) {
+          throw invalid(
+              "batching",
+              "has unknown key [" + entry.getKey() + "], allowed keys are " + BATCHING_KEYS);
+        }
+      }
+      JsonNode max = batching.get("max_batch");
+      if (max == null || !max.isIntegralNumber() || !max.canConvertToInt()) {
+        throw invalid("batching.max_batch", "must be an integer, got " + max);
+      }
+      if (max.intValue() < 1 || max.intValue() > MAX_BATCH) {
+        throw invalid(
+            "batching.max_batch", "must be in [1, " + MAX_BATCH + "], got " + max.intValue());
+      }
+      return max.intValue();
     }
 
     String optionalString(String key, String defaultValue) {

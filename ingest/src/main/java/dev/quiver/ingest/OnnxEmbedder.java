@@ -3,12 +3,12 @@ package dev.quiver.ingest;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -21,14 +21,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
  * Embeds texts with one ONNX model: tokenizes (with {@link HfTokenizer}), runs the model (one
- * {@link OrtSession}, loaded once) in batches, then pools and normalizes as the model's {@link
- * ModelConfig} says.
+ * {@link OrtSession}, loaded once), then pools and normalizes as the model's {@link ModelConfig}
+ * says.
+ *
+ * <p>Each text runs alone unless the model's configuration allows batching ({@link
+ * ModelConfig#maxBatch()}): then texts are sorted by token count and cut into batches of up to
+ * {@code max_batch} texts of similar length (padding at most {@link #MAX_PADDING} of a batch's
+ * tokens), each padded to its longest text and masked, so that little padding is computed and a
+ * text's vector does not depend on its batch mates beyond float rounding (for a float model; see
+ * {@link ModelConfig}).
+ *
+ * <p>Model outputs are written by ONNX Runtime into reused off-heap buffers, and only what is used
+ * is read from them: the {@code [CLS]} row per text for {@code cls} pooling, the attended rows for
+ * {@code mean} pooling and token vectors.
  *
  * <p>The model may take {@code input_ids} (required), {@code attention_mask} and {@code
  * token_type_ids}, as int64 or int32 tensors; any other input is an error at {@link #open}. The
@@ -50,6 +62,13 @@ public final class OnnxEmbedder implements AutoCloseable {
    */
   public static final int MAX_CHUNKS = 64;
 
+  /**
+   * The most padding a batch may carry, as a share of its real tokens, when the model allows
+   * batching: padded positions cost as much compute as real ones (more, through attention), so a
+   * batch of texts of very different lengths would cost more than running them one at a time.
+   */
+  public static final double MAX_PADDING = 0.10;
+
   static final String INPUT_IDS = "input_ids";
   static final String ATTENTION_MASK = "attention_mask";
   static final String TOKEN_TYPE_IDS = "token_type_ids";
@@ -59,6 +78,8 @@ public final class OnnxEmbedder implements AutoCloseable {
   private final String modelName;
   private final ModelConfig config;
   private final int batchSize;
+  private final OutputBuffers outputBuffers = new OutputBuffers();
+  private final AtomicLong modelRuns = new AtomicLong();
   private final OrtEnvironment environment;
   private final OrtSession.SessionOptions options;
   private final OrtSession session;
@@ -93,7 +114,7 @@ public final class OnnxEmbedder implements AutoCloseable {
    * Loads a model.
    *
    * @param model the model's files (from {@link ModelDirectory#resolve})
-   * @param settings threads, batch size and native cache directory
+   * @param settings threads and native cache directory
    * @return the embedder; close it to release the session
    * @throws IOException if a file cannot be read
    * @throws IllegalArgumentException if the model cannot be loaded, has inputs that cannot be fed,
@@ -122,13 +143,23 @@ public final class OnnxEmbedder implements AutoCloseable {
       }
       Map<String, OnnxJavaType> inputTypes = inputTypes(name, session);
       int outputRank = checkOutput(name, config, session);
+      if (config.maxBatch() > 1 && !inputTypes.containsKey(ATTENTION_MASK)) {
+        throw new IllegalArgumentException(
+            "model ["
+                + name
+                + "] has batching.max_batch "
+                + config.maxBatch()
+                + " but no ["
+                + ATTENTION_MASK
+                + "] input: padding would change its vectors; remove [batching]");
+      }
       tokenizer =
           HfTokenizer.open(model.tokenizer(), config.maxTokens(), settings.nativeCacheDir());
       OnnxEmbedder embedder =
           new OnnxEmbedder(
               name,
               config,
-              settings.batchSize(),
+              config.maxBatch(),
               environment,
               options,
               session,
@@ -222,6 +253,20 @@ public final class OnnxEmbedder implements AutoCloseable {
    *     than {@value #MAX_CHUNKS} chunks
    */
   public List<float[]> embed(List<String> texts, TextKind kind, LongText longText) {
+    return embedEach(texts, kind, longText).all();
+  }
+
+  /**
+   * Embeds texts as {@link #embed(List, TextKind, LongText)} does, each text succeeding or failing
+   * on its own: a text that cannot be embedded (null, or with {@link LongText#CHUNK} needing more
+   * than {@value #MAX_CHUNKS} chunks) gets its reason, and the others their vectors.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @param longText what to do with texts longer than {@code max_tokens}
+   * @return per text its vector or its failure, in order
+   */
+  public TextResults<float[]> embedEach(List<String> texts, TextKind kind, LongText longText) {
     Objects.requireNonNull(longText, "longText");
     return locked(
         () -> {
@@ -230,7 +275,7 @@ public final class OnnxEmbedder implements AutoCloseable {
           int[] weights = new int[plan.inputs().size()];
           runLocked(
               plan.inputs(),
-              (batch, output, shape, indexes) -> {
+              (batch, output, indexes) -> {
                 for (int i = 0; i < batch.size(); i++) {
                   float[] v =
                       outputRank == 2 ? row(output, i, config.dims()) : pool(batch, output, i);
@@ -238,7 +283,10 @@ public final class OnnxEmbedder implements AutoCloseable {
                   weights[indexes[i]] = Math.max(1, batch.contentTokens(i));
                 }
               });
-          return plan.combineVectors(vectors, weights, config.normalize());
+          return new TextResults<>(
+              modelName,
+              plan.combineVectors(vectors, weights, config.normalize()),
+              plan.failures());
         });
   }
 
@@ -277,6 +325,21 @@ public final class OnnxEmbedder implements AutoCloseable {
    *     than {@value #MAX_CHUNKS} chunks
    */
   public List<float[][]> tokenVectors(List<String> texts, TextKind kind, LongText longText) {
+    return tokenVectorsEach(texts, kind, longText).all();
+  }
+
+  /**
+   * Per-token vectors as {@link #tokenVectors(List, TextKind, LongText)} gives them, each text
+   * succeeding or failing on its own (see {@link #embedEach}).
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @param longText what to do with texts longer than {@code max_tokens}
+   * @return per text its token vectors or its failure, in order
+   * @throws IllegalStateException if the model output is already pooled
+   */
+  public TextResults<float[][]> tokenVectorsEach(
+      List<String> texts, TextKind kind, LongText longText) {
     Objects.requireNonNull(longText, "longText");
     if (outputRank != 3) {
       throw new IllegalStateException(
@@ -292,7 +355,7 @@ public final class OnnxEmbedder implements AutoCloseable {
           float[][][] chunks = new float[plan.inputs().size()][][];
           runLocked(
               plan.inputs(),
-              (batch, output, shape, indexes) -> {
+              (batch, output, indexes) -> {
                 int dims = config.dims();
                 for (int i = 0; i < batch.size(); i++) {
                   float[][] vectors = new float[batch.contentTokens(i)][];
@@ -307,7 +370,7 @@ public final class OnnxEmbedder implements AutoCloseable {
                   chunks[indexes[i]] = vectors;
                 }
               });
-          return plan.combineTokens(chunks);
+          return new TextResults<>(modelName, plan.combineTokens(chunks), plan.failures());
         });
   }
 
@@ -320,7 +383,19 @@ public final class OnnxEmbedder implements AutoCloseable {
    * @return the chunks, in order
    */
   List<String> chunks(String text, TextKind kind) {
-    return locked(() -> plan(List.of(text), kind, LongText.CHUNK).chunks().get(0).texts());
+    return locked(
+        () -> {
+          InputPlan plan = plan(List.of(text), kind, LongText.CHUNK);
+          if (plan.failed(0)) {
+            throw new IllegalArgumentException(plan.failures()[0]);
+          }
+          return plan.chunks().get(0).texts();
+        });
+  }
+
+  /** Model runs so far (for tests: how many batches texts were run in). */
+  long modelRuns() {
+    return modelRuns.get();
   }
 
   /** Releases the ONNX session and the tokenizer, after running calls finish. */
@@ -333,25 +408,32 @@ public final class OnnxEmbedder implements AutoCloseable {
       }
       closed = true;
       closeQuietly(tokenizer, session, options);
+      outputBuffers.clear();
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  /** Receives the output of one model run. */
+  /**
+   * Receives the output of one model run: {@code [batch, tokens, dims]} or {@code [batch, dims]}
+   * floats, row-major, valid only during the call.
+   */
   private interface BatchConsumer {
-    void accept(TokenizedBatch batch, FloatBuffer output, long[] shape, int[] indexes);
+    void accept(TokenizedBatch batch, FloatBuffer output, int[] indexes);
   }
 
-  /** Checks the texts, puts the prefix in front and cuts long texts into chunks if asked to. */
+  /**
+   * Checks the texts, puts the prefix in front, and cuts long texts into chunks if asked to, else
+   * to a start that truncates to the same tokens (so a text of megabytes is not tokenized whole).
+   */
   private InputPlan plan(List<String> texts, TextKind kind, LongText longText) {
     return InputPlan.of(
         texts,
         config.prefix(kind),
         longText == LongText.CHUNK
             ? (prefix, text) -> tokenizer.chunk(prefix, text, MAX_CHUNKS)
-            : null,
-        modelName);
+            : (prefix, text) ->
+                new HfTokenizer.Chunks(List.of(tokenizer.truncationCut(prefix, text)), new int[1]));
   }
 
   /** Runs a body under the read lock, after checking the embedder is open. */
@@ -368,31 +450,57 @@ public final class OnnxEmbedder implements AutoCloseable {
   }
 
   /**
-   * Sorts inputs by length (so batches hold texts of similar length and pad little), splits them
-   * into batches, runs the model and hands each output to the consumer with the original indexes.
-   * Must hold the read lock.
+   * Tokenizes each input, sorts the inputs by token count, cuts them into batches of up to {@code
+   * batchSize} consecutive inputs that pad at most {@link #MAX_PADDING} of their real tokens (so a
+   * batch never computes much more than its texts would alone), runs the model on each and hands
+   * each output to the consumer with the original indexes. Must hold the read lock.
    */
   private void runLocked(List<String> inputs, BatchConsumer consumer) {
+    int[] lengths = new int[inputs.size()];
+    List<HfTokenizer.Tokens> encodings = new ArrayList<>(inputs.size());
+    for (int i = 0; i < lengths.length; i++) {
+      encodings.add(tokenizer.encodeOne(inputs.get(i)));
+      lengths[i] = encodings.get(i).ids().length;
+    }
     Integer[] order = new Integer[inputs.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.comparingInt(i -> inputs.get(i).length()));
-    for (int start = 0; start < order.length; start += batchSize) {
-      int end = Math.min(order.length, start + batchSize);
+    Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));
+    int start = 0;
+    while (start < order.length) {
+      int end = start + 1;
+      long tokens = lengths[order[start]];
+      while (end < order.length && end - start < batchSize) {
+        int next = lengths[order[end]]; // the longest so far: inputs are in increasing length
+        if ((double) next * (end - start + 1) > (tokens + next) * (1 + MAX_PADDING)) {
+          break;
+        }
+        tokens += next;
+        end++;
+      }
       int[] indexes = new int[end - start];
-      List<String> batchTexts = new ArrayList<>(indexes.length);
+      List<HfTokenizer.Tokens> batch = new ArrayList<>(indexes.length);
       for (int k = start; k < end; k++) {
         indexes[k - start] = order[k];
-        batchTexts.add(inputs.get(order[k]));
+        batch.add(encodings.get(order[k]));
       }
-      runBatch(tokenizer.encode(batchTexts), indexes, consumer);
+      runBatch(tokenizer.pad(batch), indexes, consumer);
+      modelRuns.incrementAndGet();
+      start = end;
     }
   }
 
   private void runBatch(TokenizedBatch batch, int[] indexes, BatchConsumer consumer) {
     long[] shape = {batch.size(), batch.length()};
+    long[] outShape =
+        outputRank == 3
+            ? new long[] {batch.size(), batch.length(), config.dims()}
+            : new long[] {batch.size(), config.dims()};
+    long floats = (long) batch.size() * config.dims() * (outputRank == 3 ? batch.length() : 1);
     Map<String, OnnxTensor> feed = new HashMap<>();
+    ByteBuffer buffer = outputBuffers.take(floats);
+    OnnxTensor pinned = null;
     try {
       for (Map.Entry<String, OnnxJavaType> input : inputTypes.entrySet()) {
         long[] values =
@@ -403,46 +511,31 @@ public final class OnnxEmbedder implements AutoCloseable {
             };
         feed.put(input.getKey(), tensor(values, shape, input.getValue()));
       }
-      try (OrtSession.Result result = session.run(feed, Set.of(config.output()))) {
-        OnnxValue value =
-            result
-                .get(config.output())
-                .orElseThrow(() -> new IllegalStateException("missing output " + config.output()));
-        OnnxTensor tensor = (OnnxTensor) value;
-        long[] outShape = tensor.getInfo().getShape();
-        checkShape(outShape, batch);
-        consumer.accept(batch, tensor.getFloatBuffer(), outShape, indexes);
+      FloatBuffer output = OutputBuffers.view(buffer, floats);
+      // ONNX Runtime writes the output into this buffer and checks it has the output's shape.
+      pinned = OnnxTensor.createTensor(environment, output, outShape);
+      try (OrtSession.Result result = session.run(feed, Map.of(config.output(), pinned))) {
+        consumer.accept(batch, output, indexes);
       }
     } catch (OrtException e) {
       throw new IllegalStateException(
-          "model [" + modelName + "]: inference failed: " + e.getMessage(), e);
+          "model ["
+              + modelName
+              + "]: inference failed (output ["
+              + config.output()
+              + "] expected as "
+              + Arrays.toString(outShape)
+              + ", dims from quiver-model.json): "
+              + e.getMessage(),
+          e);
     } finally {
       for (OnnxTensor t : feed.values()) {
         t.close();
       }
-    }
-  }
-
-  private void checkShape(long[] shape, TokenizedBatch batch) {
-    boolean ok =
-        shape.length == outputRank
-            && shape[0] == batch.size()
-            && shape[shape.length - 1] == config.dims()
-            && (outputRank == 2 || shape[1] == batch.length());
-    if (!ok) {
-      throw new IllegalStateException(
-          "model ["
-              + modelName
-              + "]: output ["
-              + config.output()
-              + "] has shape "
-              + Arrays.toString(shape)
-              + ", expected ["
-              + batch.size()
-              + (outputRank == 3 ? ", " + batch.length() : "")
-              + ", "
-              + config.dims()
-              + "] (dims from quiver-model.json)");
+      if (pinned != null) {
+        pinned.close();
+      }
+      outputBuffers.release(buffer);
     }
   }
 

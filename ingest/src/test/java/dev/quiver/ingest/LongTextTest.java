@@ -340,6 +340,47 @@ class LongTextTest {
   }
 
   @Test
+  void aTextTooLongToChunkFailsAloneAndTheOthersGetTheirVectors() throws IOException {
+    String huge = "a ".repeat(33_000); // more than 64 chunks of 510 tokens
+    List<String> texts = List.of(SENTENCES.get(0), huge, longText, SENTENCES.get(1));
+    TextResults<float[]> vectors = embedder.embedEach(texts, TextKind.DOCUMENT, LongText.CHUNK);
+    TextResults<float[][]> tokens =
+        embedder.tokenVectorsEach(texts, TextKind.DOCUMENT, LongText.CHUNK);
+    for (TextResults<?> results : List.of(vectors, tokens)) {
+      assertEquals(4, results.size());
+      assertTrue(results.failed(1));
+      String message = results.failure(1).getMessage();
+      assertTrue(
+          message.startsWith("model [bge-small-en-v1.5]: text has 33000 tokens, more than"),
+          message);
+      assertThrows(IllegalArgumentException.class, () -> results.get(1));
+    }
+    for (int i : new int[] {0, 2, 3}) {
+      assertFalse(vectors.failed(i), "text " + i);
+      assertArrayEquals(
+          embedder.embed(List.of(texts.get(i)), TextKind.DOCUMENT, LongText.CHUNK).get(0),
+          vectors.get(i),
+          "text " + i);
+      assertEquals(
+          embedder
+              .tokenVectors(List.of(texts.get(i)), TextKind.DOCUMENT, LongText.CHUNK)
+              .get(0)
+              .length,
+          tokens.get(i).length);
+    }
+    // A model whose batches hold several texts: the failing text still fails alone.
+    try (OnnxEmbedder batching =
+        OnnxEmbedder.open(
+            TestModels.withMaxBatch(TestModels.defaultModel(), 4), TestModels.settings())) {
+      TextResults<float[]> batched = batching.embedEach(texts, TextKind.DOCUMENT, LongText.CHUNK);
+      assertTrue(batched.failed(1));
+      for (int i : new int[] {0, 2, 3}) {
+        assertEquals(384, batched.get(i).length, "text " + i);
+      }
+    }
+  }
+
+  @Test
   void embeddingServiceShortcutsChunk() throws Exception {
     try (EmbeddingService service = new EmbeddingService("quiver-long-text-test", 1, 4)) {
       float[] viaService =

@@ -52,6 +52,30 @@ class ModelConfigTest {
     assertEquals("", config.queryPrefix());
     assertEquals("", config.documentPrefix());
     assertEquals(Pooling.CLS, config.pooling());
+    assertEquals(1, config.maxBatch(), "batching is off unless asked for");
+  }
+
+  @Test
+  void batchingIsReadAndChecked() {
+    String base = "{\"dims\": 4, \"pooling\": \"cls\", \"max_tokens\": 8, \"output\": \"x\"";
+    assertEquals(
+        16, ModelConfig.parse(base + ", \"batching\": {\"max_batch\": 16}}", "t").maxBatch());
+    assertTrue(
+        rejected(base + ", \"batching\": 16}")
+            .getMessage()
+            .contains("[test.json] key [batching] must be an object"));
+    assertTrue(
+        rejected(base + ", \"batching\": {\"max_batch\": 0}}")
+            .getMessage()
+            .contains("key [batching.max_batch] must be in [1, 256], got 0"));
+    assertTrue(
+        rejected(base + ", \"batching\": {\"max_batch\": \"16\"}}")
+            .getMessage()
+            .contains("key [batching.max_batch] must be an integer"));
+    assertTrue(
+        rejected(base + ", \"batching\": {\"max\": 16}}")
+            .getMessage()
+            .contains("key [batching] has unknown key [max]"));
   }
 
   @Test

@@ -80,14 +80,14 @@ class ModelInputsTest {
         tinyModel(
             "batched",
             "{\"dims\": 4, \"pooling\": \"mean\", \"max_tokens\": 64, \"output\":"
-                + " \"last_hidden_state\", \"query_prefix\": \"q: \"}",
+                + " \"last_hidden_state\", \"query_prefix\": \"q: \", \"batching\":"
+                + " {\"max_batch\": 3}}",
             true,
             null);
     List<String> texts =
         List.of("one two three", "a", "b c d e f g h", "", "x y", "p q r s t", "m n o p");
     int[] expectedTokens = {3, 1, 7, 0, 2, 5, 4};
-    try (OnnxEmbedder embedder =
-        OnnxEmbedder.open(model, new EmbedderSettings(1, 3, TestModels.nativeCache()))) {
+    try (OnnxEmbedder embedder = OnnxEmbedder.open(model, TestModels.settings())) {
       List<float[][]> tokens = embedder.tokenVectors(texts, TextKind.DOCUMENT);
       List<float[][]> queryTokens = embedder.tokenVectors(texts, TextKind.QUERY);
       List<float[]> vectors = embedder.embed(texts, TextKind.DOCUMENT);
@@ -98,6 +98,22 @@ class ModelInputsTest {
         assertArrayEquals(UNIT_WEIGHTS, vectors.get(i), 1e-6f);
       }
     }
+  }
+
+  @Test
+  void batchingAModelWithoutAttentionMaskIsRefused() throws IOException {
+    ModelFiles model =
+        tinyModel(
+            "ids-only-batched",
+            "{\"dims\": 4, \"pooling\": \"cls\", \"max_tokens\": 8, \"output\":"
+                + " \"last_hidden_state\", \"batching\": {\"max_batch\": 8}}",
+            false,
+            null);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> OnnxEmbedder.open(model, TestModels.settings()).close());
+    assertTrue(e.getMessage().contains("no [attention_mask] input"), e.getMessage());
   }
 
   @Test

@@ -38,7 +38,7 @@ class OnnxEmbedderTest {
     embedder = OnnxEmbedder.open(TestModels.defaultModel(), TestModels.settings());
     batching =
         OnnxEmbedder.open(
-            TestModels.defaultModel(), new EmbedderSettings(2, 16, TestModels.nativeCache()));
+            TestModels.withMaxBatch(TestModels.defaultModel(), 16), TestModels.settings());
   }
 
   @AfterAll

@@ -26,6 +26,24 @@ final class TestModels {
     return new ModelDirectory(modelsRoot()).resolve(DefaultModel.NAME);
   }
 
+  /**
+   * The default model's float32 export (bge-small-en-v1.5, unpacked by the build from Maven Central
+   * at test scope), configured as the default model, running each text alone.
+   */
+  static ModelFiles fp32Model() throws IOException {
+    Path root = Path.of(property("quiver.test.fp32ModelsRoot"));
+    String name = property("quiver.test.fp32Model");
+    assertTrue(
+        Files.isRegularFile(root.resolve(name).resolve(ModelFiles.ONNX_FILE)),
+        "fp32 model not unpacked under " + root + ": run the build through Maven");
+    return new ModelDirectory(root).resolve(name);
+  }
+
+  /** A model's files with another batch limit in its configuration. */
+  static ModelFiles withMaxBatch(ModelFiles model, int maxBatch) {
+    return new ModelFiles(model.name(), model.directory(), model.config().withMaxBatch(maxBatch));
+  }
+
   static Path nativeCache() {
     return Path.of(property("quiver.test.nativeCache"));
   }

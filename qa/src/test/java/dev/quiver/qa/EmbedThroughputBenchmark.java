@@ -4,6 +4,7 @@ import static dev.quiver.qa.EmbedModels.DEFAULT_DIMS;
 import static dev.quiver.qa.EmbedModels.DEFAULT_MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -57,6 +58,19 @@ import org.junit.jupiter.api.Test;
  * {@code bench.batch_size} (processor batch size, 16), {@code bench.bulk_size} (documents per bulk,
  * 100), {@code bench.clients} (bulk requests in flight, 4), {@code bench.rounds} (2; the best round
  * of each side is reported).
+ *
+ * <p>{@link #batchedAgainstOneAtATimeOnAFloatModel} compares model batching ({@code "batching":
+ * {"max_batch": N}} in {@code quiver-model.json}) with one text per model run, on the float32
+ * export of the same model (bge-small-en-v1.5 fp32, from {@code bench.fp32_model}, the directory
+ * the ingest module's build unpacks it to; {@code scripts/bench.sh embed} passes it), next to
+ * today's path (the shipped int8 model, one text per run). Four arms, each a model directory of the
+ * same node and its own pipeline: {@code int8} (shipped default), {@code fp32} and {@code
+ * fp32-again} (the same configuration twice: an A/A control, whose ratio shows the noise), {@code
+ * fp32-batched} ({@code max_batch} = {@code bench.max_batch}, 16). After a warm-up of every arm,
+ * {@code bench.fp32_rounds} (5) rounds each run every arm once on the same {@code bench.fp32_docs}
+ * (300) documents, the order rotated each round; it prints each arm's median docs/s with its spread
+ * (min..max over rounds) and the ratios of medians, and asserts nothing about speed. {@code
+ * bench.intra_op_threads} (1, the node's default) sets ONNX Runtime's threads per model run.
  */
 class EmbedThroughputBenchmark {
 
@@ -123,8 +137,147 @@ class EmbedThroughputBenchmark {
     }
   }
 
+  @Test
+  void batchedAgainstOneAtATimeOnAFloatModel() throws Exception {
+    Path dir = ScifactData.dir("the batching benchmark");
+    String fp32Property = System.getProperty("bench.fp32_model");
+    assumeTrue(
+        fp32Property != null && Files.isRegularFile(Path.of(fp32Property, "model.onnx")),
+        "bench.fp32_model (the unpacked fp32 model directory, ingest/target/fp32-model/...) is not"
+            + " set: skipping the batching comparison");
+    Path fp32 = Path.of(fp32Property);
+    int docs = Integer.getInteger("bench.fp32_docs", 300);
+    int warmup = Integer.getInteger("bench.warmup", 200);
+    int threads =
+        Integer.getInteger(
+            "bench.threads", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    int batchSize = Integer.getInteger("bench.batch_size", 16);
+    int maxBatch = Integer.getInteger("bench.max_batch", 16);
+    int bulkSize = Integer.getInteger("bench.bulk_size", 100);
+    int clients = Integer.getInteger("bench.clients", 4);
+    int rounds = Integer.getInteger("bench.fp32_rounds", 5);
+
+    List<ScifactData.Doc> corpus = ScifactData.corpus(dir);
+    List<String> texts = corpus.subList(0, docs).stream().map(ScifactData.Doc::content).toList();
+    List<String> warmupTexts =
+        corpus.subList(docs, docs + warmup).stream().map(ScifactData.Doc::content).toList();
+
+    Map<String, String> arms = new java.util.LinkedHashMap<>();
+    arms.put("int8", DEFAULT_MODEL);
+    arms.put("fp32", "bench-fp32");
+    arms.put("fp32-again", "bench-fp32-again");
+    arms.put("fp32-batched", "bench-fp32-batched");
+    try (OpenSearchNode node =
+        startNode(
+            threads,
+            home -> {
+              String config =
+                  Files.readString(fp32.resolve("quiver-model.json"), StandardCharsets.UTF_8);
+              String batched =
+                  config.replaceFirst("\\{", "{\"batching\": {\"max_batch\": " + maxBatch + "},");
+              installModel(home, fp32, "bench-fp32", config);
+              installModel(home, fp32, "bench-fp32-again", config);
+              installModel(home, fp32, "bench-fp32-batched", batched);
+            })) {
+      Rest rest = new Rest(node.uri());
+      for (Map.Entry<String, String> arm : arms.entrySet()) {
+        JsonNode loaded = EmbedModels.awaitLoaded(rest, arm.getValue(), Duration.ofMinutes(5));
+        int expected = arm.getKey().equals("fp32-batched") ? maxBatch : 1;
+        assertEquals(expected, loaded.path("max_batch").asInt(), loaded.toString());
+      }
+      Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, String> arm : arms.entrySet()) {
+        ingest(
+            rest,
+            "bench-" + arm.getKey(),
+            arm.getValue(),
+            warmupTexts,
+            batchSize,
+            bulkSize,
+            clients);
+        rates.put(arm.getKey(), new ArrayList<>());
+      }
+      List<String> names = new ArrayList<>(arms.keySet());
+      for (int round = 0; round < rounds; round++) {
+        for (int a = 0; a < names.size(); a++) {
+          String name = names.get((a + round) % names.size());
+          double rate =
+              ingest(rest, "bench-" + name, arms.get(name), texts, batchSize, bulkSize, clients);
+          rates.get(name).add(rate);
+          System.out.printf(
+              Locale.ROOT, "embed bench fp32 round %d: %s %.1f docs/s%n", round + 1, name, rate);
+        }
+      }
+      StringBuilder line =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "QUIVER-EMBED-BENCH batching, %d SciFact docs x %d interleaved rounds, %d"
+                      + " inference thread(s) on %d cores, processor batch_size %d, fp32 max_batch"
+                      + " %d; median docs/s [min..max]:",
+                  docs,
+                  rounds,
+                  threads,
+                  Runtime.getRuntime().availableProcessors(),
+                  batchSize,
+                  maxBatch));
+      for (Map.Entry<String, List<Double>> arm : rates.entrySet()) {
+        List<Double> r = arm.getValue().stream().sorted().toList();
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %s %.1f [%.1f..%.1f];",
+                arm.getKey(),
+                median(r),
+                r.get(0),
+                r.get(r.size() - 1)));
+      }
+      double fp32Median = median(rates.get("fp32"));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " fp32-batched/fp32 = %.3f, fp32-again/fp32 = %.3f (A/A), fp32-batched/int8 = %.3f,"
+                  + " fp32/int8 = %.3f",
+              median(rates.get("fp32-batched")) / fp32Median,
+              median(rates.get("fp32-again")) / fp32Median,
+              median(rates.get("fp32-batched")) / median(rates.get("int8")),
+              fp32Median / median(rates.get("int8"))));
+      System.out.println(line);
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** Puts a model directory under the node's {@code config/quiver/models/}. */
+  private static void installModel(Path home, Path source, String name, String config)
+      throws java.io.IOException {
+    Path target = Files.createDirectories(home.resolve("config/quiver/models").resolve(name));
+    for (String file : List.of("model.onnx", "tokenizer.json")) {
+      try {
+        Files.createLink(target.resolve(file), source.resolve(file));
+      } catch (java.io.IOException | UnsupportedOperationException e) {
+        Files.copy(source.resolve(file), target.resolve(file));
+      }
+    }
+    Files.writeString(target.resolve("quiver-model.json"), config, StandardCharsets.UTF_8);
+  }
+
+  /** Prepares a node's home before it starts. */
+  private interface HomeSetup {
+    void prepare(Path home) throws Exception;
+  }
+
   /** A node like the QA node, with the number of inference threads set. */
   private static OpenSearchNode startNode(int threads) throws Exception {
+    return startNode(threads, home -> {});
+  }
+
+  /** A node like the QA node, with the number of inference threads set. */
+  private static OpenSearchNode startNode(int threads, HomeSetup setup) throws Exception {
     Path artifacts = Path.of(System.getProperty("qa.artifacts"));
     Path work = Path.of(System.getProperty("qa.work")).resolveSibling("qa-node-embed-bench");
     OpenSearchNode node =
@@ -137,9 +290,14 @@ class EmbedThroughputBenchmark {
             "2g");
     Files.writeString(
         node.home().resolve("config/opensearch.yml"),
-        "\nplugins.quiver.inference.size: " + threads + "\n",
+        "\nplugins.quiver.inference.size: "
+            + threads
+            + "\nplugins.quiver.inference.intra_op_threads: "
+            + Integer.getInteger("bench.intra_op_threads", 1)
+            + "\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
+    setup.prepare(node.home());
     node.start();
     return node;
   }
@@ -148,10 +306,25 @@ class EmbedThroughputBenchmark {
   private static double ingest(
       Rest rest, String index, List<String> texts, int batchSize, int bulkSize, int clients)
       throws Exception {
+    return ingest(rest, index, DEFAULT_MODEL, texts, batchSize, bulkSize, clients);
+  }
+
+  /** Indexes the texts into a fresh index through a pipeline of the model; returns docs/s. */
+  private static double ingest(
+      Rest rest,
+      String index,
+      String model,
+      List<String> texts,
+      int batchSize,
+      int bulkSize,
+      int clients)
+      throws Exception {
     rest.delete("/" + index);
     rest.put(
             "/_ingest/pipeline/" + index,
-            "{\"processors\": [{\"quiver_embed\": {\"field_map\": {\"content\": \"content_vec\"},"
+            "{\"processors\": [{\"quiver_embed\": {\"model\": \""
+                + model
+                + "\", \"field_map\": {\"content\": \"content_vec\"},"
                 + " \"batch_size\": "
                 + batchSize
                 + "}}]}")

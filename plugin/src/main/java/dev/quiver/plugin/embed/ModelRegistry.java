@@ -7,6 +7,7 @@ import dev.quiver.ingest.ModelDirectory;
 import dev.quiver.ingest.ModelFiles;
 import dev.quiver.ingest.OnnxEmbedder;
 import dev.quiver.ingest.TextKind;
+import dev.quiver.ingest.TextResults;
 import dev.quiver.plugin.Futures;
 import java.io.Closeable;
 import java.nio.file.Files;
@@ -155,6 +156,24 @@ public final class ModelRegistry implements Closeable {
   public CompletableFuture<List<float[][]>> tokenVectors(
       String model, List<String> texts, TextKind kind, LongText longText) {
     return run(model, kind, (service, e) -> service.tokenVectors(e, texts, kind, longText));
+  }
+
+  /**
+   * Dense embeddings of {@code texts} computed on the inference threads, each text succeeding or
+   * failing on its own (see {@link OnnxEmbedder#embedEach}).
+   */
+  public CompletableFuture<TextResults<float[]>> embedEach(
+      String model, List<String> texts, TextKind kind, LongText longText) {
+    return run(model, kind, (service, e) -> service.embedEach(e, texts, kind, longText));
+  }
+
+  /**
+   * Per-token vectors of {@code texts} computed on the inference threads, each text succeeding or
+   * failing on its own (see {@link OnnxEmbedder#tokenVectorsEach}).
+   */
+  public CompletableFuture<TextResults<float[][]>> tokenVectorsEach(
+      String model, List<String> texts, TextKind kind, LongText longText) {
+    return run(model, kind, (service, e) -> service.tokenVectorsEach(e, texts, kind, longText));
   }
 
   /**

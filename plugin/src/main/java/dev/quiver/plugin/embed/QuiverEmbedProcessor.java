@@ -3,6 +3,7 @@ package dev.quiver.plugin.embed;
 import dev.quiver.ingest.DefaultModel;
 import dev.quiver.ingest.LongText;
 import dev.quiver.ingest.TextKind;
+import dev.quiver.ingest.TextResults;
 import dev.quiver.plugin.Futures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +35,12 @@ import org.opensearch.ingest.IngestDocumentWrapper;
  *
  * <p>Inference runs on Quiver's inference threads; the processor completes asynchronously, so it
  * never blocks write or transport threads. In a bulk request the documents of a batch are embedded
- * together, and a document that cannot be embedded (missing field, not a string, empty string)
- * fails alone with its reason.
+ * together, and a document that cannot be embedded (missing field, not a string, empty string, a
+ * text the model refuses such as one too long to chunk) fails alone with a 400 naming the field
+ * (and the document, when it has an {@code _id}); the other documents of its batch are embedded.
+ *
+ * <p>Vectors are written as lists of numbers backed by the engine's {@code float[]} (see {@link
+ * FloatArrayList}).
  */
 public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
 
@@ -98,11 +103,12 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
     return ignoreMissing;
   }
 
-  /** The texts of one document, in field-map order, with the target field of each. */
-  private record Texts(List<String> texts, List<String> targets) {}
+  /** The texts of one document, in field-map order, with the source and target field of each. */
+  private record Texts(List<String> texts, List<String> fields, List<String> targets) {}
 
   private Texts textsOf(IngestDocument doc) {
     List<String> texts = new ArrayList<>();
+    List<String> fields = new ArrayList<>();
     List<String> targets = new ArrayList<>();
     for (Map.Entry<String, String> e : fieldMap.entrySet()) {
       String field = e.getKey();
@@ -132,44 +138,67 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
         throw new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is empty");
       }
       texts.add(text);
+      fields.add(field);
       targets.add(e.getValue());
     }
-    return new Texts(texts, targets);
+    return new Texts(texts, fields, targets);
   }
 
-  private CompletableFuture<List<Object>> run(List<String> texts) {
+  /** Embeds the texts; each text gets its value to write, or fails alone. */
+  private CompletableFuture<TextResults<Object>> run(List<String> texts) {
     if (texts.isEmpty()) {
-      return CompletableFuture.completedFuture(List.of());
+      return CompletableFuture.completedFuture(TextResults.none(model));
     }
     return switch (output) {
       case DENSE ->
           models
-              .embed(model, texts, TextKind.DOCUMENT, longText)
-              .thenApply(vs -> vs.stream().<Object>map(QuiverEmbedProcessor::toList).toList());
+              .embedEach(model, texts, TextKind.DOCUMENT, longText)
+              .thenApply(vs -> vs.map(QuiverEmbedProcessor::toList));
       case TOKENS ->
           models
-              .tokenVectors(model, texts, TextKind.DOCUMENT, longText)
+              .tokenVectorsEach(model, texts, TextKind.DOCUMENT, longText)
               .thenApply(
                   vs ->
-                      vs.stream()
-                          .<Object>map(
-                              rows -> {
-                                List<List<Float>> list = new ArrayList<>(rows.length);
-                                for (float[] row : rows) {
-                                  list.add(toList(row));
-                                }
-                                return list;
-                              })
-                          .toList());
+                      vs.map(
+                          rows -> {
+                            List<List<Float>> list = new ArrayList<>(rows.length);
+                            for (float[] row : rows) {
+                              list.add(toList(row));
+                            }
+                            return list;
+                          }));
     };
   }
 
   static List<Float> toList(float[] v) {
-    List<Float> list = new ArrayList<>(v.length);
-    for (float x : v) {
-      list.add(x);
+    return new FloatArrayList(v);
+  }
+
+  /**
+   * Writes a document's vectors, {@code results} holding them from {@code first} on; or, if one of
+   * its texts failed, returns that failure naming the field and the document.
+   */
+  private static Exception write(
+      IngestDocument doc, Texts texts, TextResults<Object> results, int first) {
+    for (int i = 0; i < texts.texts().size(); i++) {
+      if (results.failed(first + i)) {
+        Object id = doc.getSourceAndMetadata().get(IngestDocument.Metadata.ID.getFieldName());
+        return new IllegalArgumentException(
+            "["
+                + TYPE
+                + "] field ["
+                + texts.fields().get(i)
+                + "]"
+                + (id == null ? "" : " of document [" + id + "]")
+                + ": "
+                + results.failure(first + i).getMessage(),
+            results.failure(first + i));
+      }
     }
-    return list;
+    for (int i = 0; i < texts.texts().size(); i++) {
+      doc.setFieldValue(texts.targets().get(i), results.get(first + i));
+    }
+    return null;
   }
 
   @Override
@@ -188,10 +217,8 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
                 handler.accept(null, Futures.cause(e));
                 return;
               }
-              for (int i = 0; i < vectors.size(); i++) {
-                doc.setFieldValue(texts.targets().get(i), vectors.get(i));
-              }
-              handler.accept(doc, null);
+              Exception failure = write(doc, texts, vectors, 0);
+              handler.accept(failure == null ? doc : null, failure);
             });
   }
 
@@ -255,9 +282,11 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
                   wrapper.update(wrapper.getIngestDocument(), Futures.cause(e));
                   continue;
                 }
-                for (String target : texts.targets()) {
-                  wrapper.getIngestDocument().setFieldValue(target, vectors.get(next++));
+                Exception failure = write(wrapper.getIngestDocument(), texts, vectors, next);
+                if (failure != null) {
+                  wrapper.update(wrapper.getIngestDocument(), failure);
                 }
+                next += texts.texts().size();
               }
               handler.accept(docs);
             });

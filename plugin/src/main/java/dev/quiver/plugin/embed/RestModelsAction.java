@@ -47,6 +47,7 @@ public final class RestModelsAction extends BaseRestHandler {
           b.field("pooling", c.pooling().configValue());
           b.field("normalize", c.normalize());
           b.field("max_tokens", c.maxTokens());
+          b.field("max_batch", c.maxBatch());
           b.field("query_prefix", c.queryPrefix());
           b.field("document_prefix", c.documentPrefix());
         }

@@ -4,9 +4,7 @@ import dev.quiver.ingest.DefaultModel;
 import dev.quiver.plugin.Futures;
 import dev.quiver.plugin.mapper.QuiverVectorFieldType;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -362,20 +360,19 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     if (token != Token.START_ARRAY) {
       throw error(parser, "[vector] must be an array of numbers");
     }
-    List<Float> values = new ArrayList<>();
+    float[] vector = new float[64];
+    int size = 0;
     while ((token = parser.nextToken()) != Token.END_ARRAY) {
       if (token != Token.VALUE_NUMBER) {
         throw error(
-            parser,
-            "[vector] element [" + values.size() + "] must be a number, got [" + token + "]");
+            parser, "[vector] element [" + size + "] must be a number, got [" + token + "]");
       }
-      values.add(parser.floatValue());
+      if (size == vector.length) {
+        vector = Arrays.copyOf(vector, size * 2);
+      }
+      vector[size++] = parser.floatValue();
     }
-    float[] vector = new float[values.size()];
-    for (int i = 0; i < vector.length; i++) {
-      vector[i] = values.get(i);
-    }
-    return vector;
+    return size == vector.length ? vector : Arrays.copyOf(vector, size);
   }
 
   private static int intValue(XContentParser parser, String name, Token token) throws IOException {

@@ -13,9 +13,11 @@ import dev.quiver.ingest.TextKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.opensearch.OpenSearchException;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
 
 /**
  * The {@code quiver_embed} processor's {@code long_text} option, with a real {@link ModelRegistry}
@@ -144,6 +150,81 @@ class QuiverEmbedProcessorTests {
             .length;
     assertEquals(expectedTokens, tokens.size());
     assertTrue(tokens.size() > 2 * 510, tokens.size() + " token vectors");
+  }
+
+  /**
+   * A document whose text the model refuses (too long to chunk) fails alone in its sub-batch, named
+   * by field and document id; its batch mates are embedded as if alone.
+   */
+  @Test
+  void aTextTheModelRefusesFailsOnlyItsDocument() throws Exception {
+    QuiverEmbedProcessor processor = create(Map.of("long_text", "chunk", "batch_size", 4));
+    String tooLong = "a ".repeat(33_000); // more than 64 chunks of 510 tokens
+    List<IngestDocumentWrapper> docs = new ArrayList<>();
+    List<String> bodies = List.of("Vitamin D and bone loss.", tooLong, SENTENCES, "Stock markets.");
+    for (int i = 0; i < bodies.size(); i++) {
+      Map<String, Object> source = new HashMap<>();
+      source.put("body", bodies.get(i));
+      source.put(IngestDocument.Metadata.ID.getFieldName(), "doc-" + i);
+      docs.add(new IngestDocumentWrapper(i, 0, new IngestDocument(source, new HashMap<>()), null));
+    }
+    CompletableFuture<List<IngestDocumentWrapper>> done = new CompletableFuture<>();
+    processor.batchExecute(docs, done::complete);
+    List<IngestDocumentWrapper> results = done.get(120, TimeUnit.SECONDS);
+    assertEquals(4, results.size());
+    Exception failure = results.get(1).getException();
+    assertTrue(failure instanceof IllegalArgumentException, String.valueOf(failure));
+    assertTrue(
+        failure
+            .getMessage()
+            .startsWith(
+                "[quiver_embed] field [body] of document [doc-1]: model [bge-small-en-v1.5]: text"
+                    + " has 33000 tokens, more than chunking allows"),
+        failure.getMessage());
+    for (int i : new int[] {0, 2, 3}) {
+      IngestDocumentWrapper ok = results.get(i);
+      assertEquals(null, ok.getException(), "document " + i);
+      float[] expected =
+          models
+              .embed(DefaultModel.NAME, List.of(bodies.get(i)), TextKind.DOCUMENT, LongText.CHUNK)
+              .get(60, TimeUnit.SECONDS)
+              .get(0);
+      assertArrayEquals(
+          expected, vector(ok.getIngestDocument().getFieldValue("body_vec", List.class)));
+    }
+    // One document alone, through the single-document path, fails the same way.
+    IngestDocument alone = document(tooLong);
+    Exception e = assertThrows(IllegalArgumentException.class, () -> processor.execute(alone));
+    assertTrue(
+        e.getMessage().startsWith("[quiver_embed] field [body]: model [bge-small-en-v1.5]: text"),
+        e.getMessage());
+  }
+
+  /**
+   * The vector written into the document keeps the engine's floats unboxed, and is still a list
+   * that OpenSearch copies (as {@code _simulate} does) and writes as a JSON array of numbers.
+   */
+  @Test
+  void vectorsAreUnboxedListsThatCopyAndSerializeAsNumbers() throws Exception {
+    IngestDocument doc = document("Quantum dots emit light.");
+    create(Map.of()).execute(doc);
+    Object written = doc.getFieldValue("body_vec", Object.class);
+    assertTrue(written instanceof FloatArrayList, written.getClass().getName());
+    float[] floats = ((FloatArrayList) written).floats();
+    assertEquals(384, floats.length);
+
+    IngestDocument copy = new IngestDocument(doc);
+    assertEquals(written, copy.getFieldValue("body_vec", List.class));
+
+    XContentBuilder asView = XContentFactory.jsonBuilder().map(Map.of("v", written));
+    List<Float> boxed = new ArrayList<>();
+    for (float x : floats) {
+      boxed.add(x);
+    }
+    XContentBuilder asBoxed = XContentFactory.jsonBuilder().map(Map.of("v", boxed));
+    String json = BytesReference.bytes(asView).utf8ToString();
+    assertEquals(BytesReference.bytes(asBoxed).utf8ToString(), json);
+    assertTrue(json.startsWith("{\"v\":[") && json.endsWith("]}"), json);
   }
 
   private static IngestDocument document(String body) {
