@@ -19,6 +19,7 @@ import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.SegmentInfo;
 import org.apache.lucene.index.SegmentInfos;
@@ -194,6 +195,49 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
                 e.dataOffset(),
                 e.dataLength()),
         "field number 1000 has no vectors");
+  }
+
+  /**
+   * A merge computes the code space from the merged raw vectors: two segments centred at +3 and -3
+   * have centroids near +3 and -3, the merged segment one near 0, and its codes are as many as its
+   * live vectors.
+   */
+  public void testMergeRecomputesCentroidFromRawVectors() throws Exception {
+    Directory dir = new ByteBuffersDirectory();
+    Map<String, KnnVectorsFormat> formats =
+        Map.of("q", new Quiver10QuantizedHnswVectorsFormat(4, 6, 20));
+    IndexWriterConfig config =
+        new IndexWriterConfig()
+            .setCodec(new PerFieldQuiverCodec(new Lucene104Codec(), formats::get))
+            .setUseCompoundFile(false)
+            .setMergePolicy(new LogDocMergePolicy()); // 2 segments: merged only when forced
+    try (dir;
+        IndexWriter w = new IndexWriter(dir, config)) {
+      for (float centre : new float[] {3f, -3f}) {
+        for (int i = 0; i < 300; i++) {
+          float[] v = new float[DIMS];
+          for (int d = 0; d < DIMS; d++) {
+            v[d] = centre + random().nextFloat() - 0.5f;
+          }
+          Document doc = new Document();
+          doc.add(new KnnFloatVectorField("q", v, VectorSimilarityFunction.EUCLIDEAN));
+          w.addDocument(doc);
+        }
+        w.commit();
+      }
+      SegmentInfos before = SegmentInfos.readLatestCommit(dir);
+      assertEquals(2, before.size());
+      assertEquals(3f, readEntries(dir, before.info(0).info).get(0).centroid()[0], 0.1f);
+      assertEquals(-3f, readEntries(dir, before.info(1).info).get(0).centroid()[0], 0.1f);
+      w.forceMerge(1);
+      w.commit();
+      SegmentInfo merged = SegmentInfos.readLatestCommit(dir).info(0).info;
+      QuantizedFieldEntry e = readEntries(dir, merged).get(0);
+      assertEquals(600, e.count());
+      for (float c : e.centroid()) {
+        assertEquals(0f, c, 0.1f);
+      }
+    }
   }
 
   private static QuantizedFieldEntry with(

@@ -2,7 +2,17 @@ package dev.quiver.codec.quantized;
 
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.index.BaseKnnVectorsFormatTestCase;
 import org.apache.lucene.tests.util.TestUtil;
 
@@ -35,6 +45,75 @@ public class TestQuiver10QuantizedHnswVectorsFormat extends BaseKnnVectorsFormat
     assertEquals(
         Quiver10QuantizedHnswVectorsFormat.class.getSimpleName(),
         Quiver10QuantizedHnswVectorsFormat.NAME);
+  }
+
+  public void testParameterBounds() {
+    expectThrows(
+        IllegalArgumentException.class, () -> new Quiver10QuantizedHnswVectorsFormat(3, 16, 100));
+    expectThrows(
+        IllegalArgumentException.class, () -> new Quiver10QuantizedHnswVectorsFormat(4, 0, 100));
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () -> new Quiver10QuantizedHnswVectorsFormat(1, 16, 3201));
+    assertTrue(e.getMessage(), e.getMessage().contains("beamWidth=3201"));
+    for (int b : new int[] {1, 2, 4, 8}) {
+      Quiver10QuantizedHnswVectorsFormat ok = new Quiver10QuantizedHnswVectorsFormat(b, 512, 3200);
+      assertEquals(b, ok.bits());
+      assertEquals(512, ok.m());
+      assertEquals(3200, ok.beamWidth());
+    }
+  }
+
+  public void testToStringNamesParameters() {
+    String s = new Quiver10QuantizedHnswVectorsFormat(2, 24, 200).toString();
+    assertTrue(s, s.contains("bits=2") && s.contains("m=24") && s.contains("beamWidth=200"));
+  }
+
+  /** Up to 16,384 dimensions (Lucene's quantized format stops at 1,024), searched on the codes. */
+  public void testMaxDimensionsAreIndexedAndSearchable() throws Exception {
+    int dims = Quiver10QuantizedFlatVectorsFormat.MAX_DIMENSIONS;
+    Quiver10QuantizedHnswVectorsFormat format = new Quiver10QuantizedHnswVectorsFormat(1, 16, 100);
+    assertEquals(dims, format.getMaxDimensions("f"));
+    try (Directory dir = newDirectory();
+        IndexWriter w =
+            new IndexWriter(
+                dir, new IndexWriterConfig().setCodec(TestUtil.alwaysKnnVectorsFormat(format)))) {
+      int n = 20;
+      for (int i = 0; i < n; i++) {
+        float[] v = new float[dims];
+        v[i] = 1f;
+        Document doc = new Document();
+        doc.add(new KnnFloatVectorField("f", v, VectorSimilarityFunction.DOT_PRODUCT));
+        w.addDocument(doc);
+      }
+      w.commit();
+      try (DirectoryReader r = DirectoryReader.open(w)) {
+        float[] q = new float[dims];
+        q[7] = 1f;
+        IndexSearcher searcher = new IndexSearcher(r);
+        TopDocs codes = searcher.search(new KnnFloatVectorQuery("f", q, 3), 3);
+        assertEquals(7, codes.scoreDocs[0].doc);
+        TopDocs exact = searcher.search(QuantizedRescoring.query("f", q, 3, 2f, null), 3);
+        assertEquals(7, exact.scoreDocs[0].doc);
+        assertEquals(1f, exact.scoreDocs[0].score, 1e-6);
+      }
+    }
+  }
+
+  public void testRescoringArgumentsAreChecked() {
+    float[] q = {1f, 0f};
+    expectThrows(
+        IllegalArgumentException.class, () -> QuantizedRescoring.query("f", q, 0, 2f, null));
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class, () -> QuantizedRescoring.query("f", q, 10, 0.5f, null));
+    assertTrue(e.getMessage(), e.getMessage().contains("oversample=0.5"));
+    expectThrows(
+        IllegalArgumentException.class, () -> QuantizedRescoring.query("f", q, 10, 101f, null));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> QuantizedRescoring.query("f", q, 10, Float.NaN, null));
   }
 
   // Lucene's suite indexes byte vectors in these; the quantized formats refuse them by design
