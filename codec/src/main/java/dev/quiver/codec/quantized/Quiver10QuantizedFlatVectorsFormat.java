@@ -68,6 +68,13 @@ import org.apache.lucene.util.IOUtils;
  * checkIntegrity} verifies the checksum of .qqd. The bit width is read per field, so the SPI
  * instance reads segments of any width.
  *
+ * <h2>Memory</h2>
+ *
+ * <p>{@code getOffHeapByteSize} reports per field {@code "vec"} (the raw floats: read only to
+ * rescore and to merge, so they may stay on disk) and {@code "qqd"} (the codes: read by every
+ * search, so they should stay in the page cache), and under the HNSW format also {@code "vex"} (the
+ * graph). On heap a reader keeps only each field's centroid and rotation signs.
+ *
  * <h2>Versions</h2>
  *
  * <ul>

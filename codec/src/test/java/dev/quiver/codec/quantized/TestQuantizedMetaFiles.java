@@ -240,6 +240,30 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
     }
   }
 
+  /**
+   * What the stats need, per field: the codes ({@code qqd}) and the graph ({@code vex}) are what
+   * search keeps hot; the raw floats ({@code vec}) are read only to rescore.
+   */
+  public void testOffHeapSizesNameCodesGraphAndRawVectors() throws Exception {
+    try (Directory dir = writeIndex();
+        DirectoryReader r = DirectoryReader.open(dir)) {
+      org.apache.lucene.index.CodecReader leaf =
+          (org.apache.lucene.index.CodecReader) r.leaves().get(0).reader();
+      org.apache.lucene.codecs.KnnVectorsReader vectors = leaf.getVectorReader();
+      if (vectors
+          instanceof org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat.FieldsReader f) {
+        vectors = f.getFieldReader("q");
+      }
+      Map<String, Long> sizes = vectors.getOffHeapByteSize(leaf.getFieldInfos().fieldInfo("q"));
+      assertEquals(sizes.toString(), (long) DOCS * DIMS * Float.BYTES, (long) sizes.get("vec"));
+      assertEquals(
+          sizes.toString(),
+          (long) DOCS * (CodeBits.TWO.docBytes(64) + 20),
+          (long) sizes.get("qqd"));
+      assertTrue(sizes.toString(), sizes.get("vex") > 0);
+    }
+  }
+
   private static QuantizedFieldEntry with(
       QuantizedFieldEntry e, int count, int dims, CodeBits bits, long dataLength) {
     return new QuantizedFieldEntry(

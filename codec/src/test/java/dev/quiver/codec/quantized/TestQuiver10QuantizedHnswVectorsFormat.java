@@ -3,14 +3,18 @@ package dev.quiver.codec.quantized;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.index.BaseKnnVectorsFormatTestCase;
@@ -114,6 +118,52 @@ public class TestQuiver10QuantizedHnswVectorsFormat extends BaseKnnVectorsFormat
     expectThrows(
         IllegalArgumentException.class,
         () -> QuantizedRescoring.query("f", q, 10, Float.NaN, null));
+  }
+
+  /** A filter applies on the codes and on rescoring: the exact filtered top k comes back. */
+  public void testRescoredSearchWithFilterIsExact() throws Exception {
+    int dims = 16;
+    int n = 1_000;
+    int k = 5;
+    float[][] vectors = new float[n][];
+    try (Directory dir = newDirectory();
+        IndexWriter w =
+            new IndexWriter(
+                dir,
+                new IndexWriterConfig()
+                    .setCodec(
+                        TestUtil.alwaysKnnVectorsFormat(
+                            new Quiver10QuantizedHnswVectorsFormat(4, 16, 100))))) {
+      for (int i = 0; i < n; i++) {
+        vectors[i] = new float[dims];
+        for (int d = 0; d < dims; d++) {
+          vectors[i][d] = random().nextFloat() - 0.5f;
+        }
+        Document doc = new Document();
+        doc.add(new KnnFloatVectorField("v", vectors[i], VectorSimilarityFunction.EUCLIDEAN));
+        doc.add(new StringField("even", i % 2 == 0 ? "yes" : "no", Field.Store.NO));
+        w.addDocument(doc);
+      }
+      w.forceMerge(1);
+      try (DirectoryReader r = DirectoryReader.open(w)) {
+        IndexSearcher searcher = new IndexSearcher(r);
+        float[] q = vectors[random().nextInt(n)].clone();
+        q[0] += 0.01f;
+        TopDocs td =
+            searcher.search(
+                QuantizedRescoring.query("v", q, k, 10f, new TermQuery(new Term("even", "yes"))),
+                k);
+        float[] expected = new float[n / 2];
+        for (int i = 0; i < n; i += 2) {
+          expected[i / 2] = VectorSimilarityFunction.EUCLIDEAN.compare(q, vectors[i]);
+        }
+        java.util.Arrays.sort(expected);
+        assertEquals(k, td.scoreDocs.length);
+        for (int i = 0; i < k; i++) {
+          assertEquals(expected[expected.length - 1 - i], td.scoreDocs[i].score, 1e-6f);
+        }
+      }
+    }
   }
 
   // Lucene's suite indexes byte vectors in these; the quantized formats refuse them by design
