@@ -148,6 +148,21 @@ final class QuantizedFlatVectorsReader extends FlatVectorsReader {
     return raw.getRandomVectorScorer(field, target);
   }
 
+  /**
+   * For a merge: Lucene's flat reader hints its raw vectors sequential (they are read once, in
+   * order) on the same instance until {@link #finishMerge}; the codes are not read by a merge.
+   */
+  @Override
+  public FlatVectorsReader getMergeInstance() throws IOException {
+    raw.getMergeInstance();
+    return this;
+  }
+
+  @Override
+  public void finishMerge() throws IOException {
+    raw.finishMerge();
+  }
+
   @Override
   public void checkIntegrity() throws IOException {
     raw.checkIntegrity();
