@@ -23,7 +23,9 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * Reads {@link Quiver10QuantizedFlatVectorsFormat}. Two views of a field:
  *
  * <ul>
- *   <li>{@link #getFloatVectorValues}: the raw float32 vectors, exact. This is what {@code
+ *   <li>{@link #getFloatVectorValues}: the raw float32 vectors, exact, as {@link
+ *       QuantizedFloatVectorValues} where the field has codes (which adds {@link
+ *       QuantizedFloatVectorValues#estimator}, estimates with error bounds). This is what {@code
  *       LeafReader.getFloatVectorValues} returns, so an exact rescoring pass (e.g. {@link
  *       QuantizedRescoring}, or Lucene's {@code FullPrecisionFloatVectorSimilarityValuesSource})
  *       reads the raw vectors, and merges re-quantize from them.
@@ -171,6 +173,10 @@ final class QuantizedFlatVectorsReader extends FlatVectorsReader {
 
   @Override
   public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+    Field f = fields.get(field);
+    if (f != null && f.entry().count() > 0) {
+      return quantizedValues(f, raw.getFloatVectorValues(field));
+    }
     return raw.getFloatVectorValues(field);
   }
 

@@ -52,8 +52,13 @@ public final class QuantizedVectorsScorer implements FlatVectorsScorer {
   public RandomVectorScorerSupplier getRandomVectorScorerSupplier(
       VectorSimilarityFunction similarityFunction, KnnVectorValues vectorValues)
       throws IOException {
+    // Building reads the raw vectors (off-heap, Lucene's SIMD scorer), codes or not.
+    KnnVectorValues exact =
+        vectorValues instanceof QuantizedFloatVectorValues quantized
+            ? quantized.raw()
+            : vectorValues;
     return QuiverFlatVectorsScorer.INSTANCE.getRandomVectorScorerSupplier(
-        similarityFunction, vectorValues);
+        similarityFunction, exact);
   }
 
   @Override
