@@ -58,6 +58,11 @@ public final class CodeSpace {
     return rotation.dims();
   }
 
+  /** A copy of the centroid. */
+  public float[] centroid() {
+    return centroid.clone();
+  }
+
   /** Coordinates after rotation (the {@code D} of the error bound). */
   public int rotatedDims() {
     return rotation.rotatedDims();

@@ -28,7 +28,7 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * and the visited count is the number of accepted vectors (never above the filter's cost, so a
  * {@code KnnVectorQuery} never falls back to a second, exact pass).
  */
-final class ExhaustiveSearchVectorsReader extends FlatVectorsReader {
+public final class ExhaustiveSearchVectorsReader extends FlatVectorsReader {
 
   /** Vectors scored per {@link RandomVectorScorer#bulkScore} call. */
   static final int BULK = 64;
@@ -36,7 +36,7 @@ final class ExhaustiveSearchVectorsReader extends FlatVectorsReader {
   private final FlatVectorsReader in;
   private final int version;
 
-  ExhaustiveSearchVectorsReader(FlatVectorsReader in, int version) {
+  public ExhaustiveSearchVectorsReader(FlatVectorsReader in, int version) {
     this.in = in;
     this.version = version;
   }

@@ -117,7 +117,7 @@ public final class Quiver10FlatVectorsFormat extends FlatVectorsFormat {
   }
 
   /** The same format as storage under a graph: vector data opened for random access. */
-  static Quiver10FlatVectorsFormat forGraph() {
+  public static Quiver10FlatVectorsFormat forGraph() {
     return new Quiver10FlatVectorsFormat(DataAccessHint.RANDOM);
   }
 

@@ -17,16 +17,16 @@ import org.apache.lucene.util.IOUtils;
  * files they compose: an index header (codec name, version, segment id, segment suffix) first, a
  * checksum footer last, both checked whenever the file is read.
  */
-final class QuiverMetaFile {
+public final class QuiverMetaFile {
 
   private QuiverMetaFile() {}
 
-  static String fileName(String segmentName, String segmentSuffix, String extension) {
+  public static String fileName(String segmentName, String segmentSuffix, String extension) {
     return IndexFileNames.segmentFileName(segmentName, segmentSuffix, extension);
   }
 
   /** Creates the file and writes its header. */
-  static IndexOutput create(
+  public static IndexOutput create(
       SegmentWriteState state, String extension, String codecName, int version) throws IOException {
     IndexOutput out =
         state.directory.createOutput(
@@ -45,7 +45,7 @@ final class QuiverMetaFile {
   }
 
   /** Writes the end-of-fields marker and the footer. */
-  static void finish(IndexOutput out) throws IOException {
+  public static void finish(IndexOutput out) throws IOException {
     out.writeInt(-1);
     CodecUtil.writeFooter(out);
   }
@@ -56,7 +56,7 @@ final class QuiverMetaFile {
    * id and suffix), lets {@code body} read the rest, then verifies the footer checksum; a checksum
    * failure is reported even when {@code body} failed first.
    */
-  static <T> T read(
+  public static <T> T read(
       SegmentReadState state,
       String extension,
       String codecName,
@@ -98,7 +98,7 @@ final class QuiverMetaFile {
   }
 
   /** A {@link CorruptIndexException} about {@code fieldName} in the file {@code resource}. */
-  static CorruptIndexException mismatch(String resource, String fieldName, String what) {
+  public static CorruptIndexException mismatch(String resource, String fieldName, String what) {
     return new CorruptIndexException("field [" + fieldName + "]: " + what, resource);
   }
 }

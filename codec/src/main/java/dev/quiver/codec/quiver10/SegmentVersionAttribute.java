@@ -20,18 +20,19 @@ import org.apache.lucene.index.SegmentInfo;
  * and unlike field attributes it is never copied into a merged segment from its sources (so a field
  * that moves to another format in a merge cannot carry a stale Quiver version).
  */
-final class SegmentVersionAttribute {
+public final class SegmentVersionAttribute {
 
   private SegmentVersionAttribute() {}
 
-  static String key(String formatName, String segmentSuffix) {
+  public static String key(String formatName, String segmentSuffix) {
     return segmentSuffix.isEmpty()
         ? formatName + ".version"
         : formatName + ".version." + segmentSuffix;
   }
 
   /** Records that {@code formatName} writes {@code version} for {@code segmentSuffix}. */
-  static void write(SegmentInfo segment, String formatName, String segmentSuffix, int version) {
+  public static void write(
+      SegmentInfo segment, String formatName, String segmentSuffix, int version) {
     segment.putAttribute(key(formatName, segmentSuffix), Integer.toString(version));
   }
 
@@ -43,7 +44,7 @@ final class SegmentVersionAttribute {
    * @throws IndexFormatTooNewException if it is above {@code versionCurrent}
    * @throws IndexFormatTooOldException if it is below {@code versionStart}
    */
-  static int read(
+  public static int read(
       SegmentInfo segment,
       String formatName,
       String segmentSuffix,

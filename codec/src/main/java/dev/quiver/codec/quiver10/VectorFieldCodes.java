@@ -10,7 +10,7 @@ import org.apache.lucene.store.DataInput;
  * Quiver's own codes for vector encodings and similarities in its files, so that a reordering of
  * Lucene's enums cannot change what a stored byte means. Append only.
  */
-final class VectorFieldCodes {
+public final class VectorFieldCodes {
 
   /** Code = index: 0 float32, 1 byte. */
   static final List<VectorEncoding> ENCODINGS =
@@ -26,22 +26,23 @@ final class VectorFieldCodes {
 
   private VectorFieldCodes() {}
 
-  static byte code(VectorEncoding encoding) {
+  public static byte code(VectorEncoding encoding) {
     return (byte) indexOf(ENCODINGS, encoding);
   }
 
-  static byte code(VectorSimilarityFunction similarity) {
+  public static byte code(VectorSimilarityFunction similarity) {
     return (byte) indexOf(SIMILARITIES, similarity);
   }
 
-  static VectorEncoding encoding(int code, DataInput in) throws CorruptIndexException {
+  public static VectorEncoding encoding(int code, DataInput in) throws CorruptIndexException {
     if (code < 0 || code >= ENCODINGS.size()) {
       throw new CorruptIndexException("invalid vector encoding code: " + code, in);
     }
     return ENCODINGS.get(code);
   }
 
-  static VectorSimilarityFunction similarity(int code, DataInput in) throws CorruptIndexException {
+  public static VectorSimilarityFunction similarity(int code, DataInput in)
+      throws CorruptIndexException {
     if (code < 0 || code >= SIMILARITIES.size()) {
       throw new CorruptIndexException("invalid vector similarity code: " + code, in);
     }
