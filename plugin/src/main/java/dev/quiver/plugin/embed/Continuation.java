@@ -61,20 +61,20 @@ final class Continuation implements Executor {
   }
 
   /**
-   * A future completed like {@code future}, with the result or failure, by a task run on {@code
-   * executor}: callbacks registered on it run there.
+   * A future completed like {@code future}, with the result or failure, whose dependent stages run
+   * on {@code executor} whether they are added before or after it completes ({@link
+   * ForkingFuture}).
    */
   static <T> CompletableFuture<T> on(CompletableFuture<T> future, Executor executor) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    future.whenCompleteAsync(
+    CompletableFuture<T> out = new ForkingFuture<>(executor);
+    future.whenComplete(
         (value, failure) -> {
           if (failure != null) {
             out.completeExceptionally(failure);
           } else {
             out.complete(value);
           }
-        },
-        executor);
+        });
     return out;
   }
 }
