@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * The A/A control: the same format built twice under two names ({@link FormatRegistry#AA_FIRST},
  * {@link FormatRegistry#AA_SECOND}) must agree, setting by setting, within a tolerance in median
- * p50 latency and median QPS; otherwise the method, not the format, is making differences.
+ * p50 latency; otherwise the method, not the format, is making differences. The largest QPS
+ * difference of the pair is printed too, as the noise floor of this run's QPS ratios (QPS is a mean
+ * and moves more than p50 under outside load).
  */
 final class AaControl {
 
@@ -55,18 +57,20 @@ final class AaControl {
               + ")");
       return true;
     }
-    boolean agrees = worstP50 <= tolerance && worstQps <= tolerance;
+    boolean agrees = worstP50 <= tolerance;
     System.out.printf(
         Locale.ROOT,
-        "%nA/A control (%s vs %s, built separately): %s — worst difference p50 %.1f%%, QPS %.1f%%"
-            + " over %d settings (tolerance %.0f%%)%s%n",
+        "%nA/A control (%s vs %s, built separately): %s — p50 latency differs by at most %.1f%%"
+            + " over %d settings (tolerance %.0f%%); QPS by at most %.1f%%%s: differences between"
+            + " formats smaller than these are noise of this run%s%n",
         FormatRegistry.AA_FIRST,
         FormatRegistry.AA_SECOND,
         agrees ? "AGREE" : "DISAGREE",
         100 * worstP50,
-        100 * worstQps,
         compared,
         100 * tolerance,
+        100 * worstQps,
+        worstQps <= tolerance ? "" : " (beyond the tolerance)",
         detail);
     return agrees;
   }
