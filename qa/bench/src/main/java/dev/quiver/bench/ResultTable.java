@@ -93,6 +93,34 @@ final class ResultTable {
             m.index.format.docBits());
       }
     }
+    printRatios(best);
+  }
+
+  /**
+   * For every Quiver format (other than the A/A copy) and every Lucene format with the same
+   * document bits: the ratio of their best QPS at the recall floor, and of their RAM per vector.
+   */
+  private static void printRatios(Map<String, Measurement> best) {
+    for (Measurement ours : best.values()) {
+      if (ours == null
+          || !ours.formatName().startsWith("Quiver")
+          || ours.formatName().equals(FormatRegistry.AA_SECOND)) {
+        continue;
+      }
+      for (Measurement peer : best.values()) {
+        if (peer != null
+            && peer.formatName().startsWith("Lucene")
+            && peer.index.format.docBits() == ours.index.format.docBits()) {
+          System.out.printf(
+              Locale.ROOT,
+              "  ratio %s / %s: QPS %.2fx, RAM per vector %.2fx%n",
+              ours.formatName(),
+              peer.formatName(),
+              ours.qps().median() / peer.qps().median(),
+              ours.index.ramBytes() / (double) peer.index.ramBytes());
+        }
+      }
+    }
   }
 
   private static String spread(Measurement.Spread s, String format) {
