@@ -6,9 +6,8 @@
 #                                          QPS, p50/p99, build time, RAM and disk bytes per vector, an A/A control;
 #                                          a table per data set and SVG plots (qa/bench/target/bench-formats-*.svg,
 #                                          scifact copied to docs/). Needs ../shared (scifact-bge-small, siftsmall).
-#                                          Options: see qa/bench/.../BenchOptions.java; quick smoke run (~2 min):
-#                                          -Dbench.docs=10000 -Dbench.queries=100 -Dbench.minQueriesPerPoint=300
-#                                          -Dbench.numCandidates=10,40,160 -Dbench.warmupQueries=50
+#                                          Options: see qa/bench/.../BenchOptions.java, e.g. -Dbench.quick=true (smoke
+#                                          run, ~2 min), -Dbench.formats=Quiver10Hnsw,Lucene104-1bit, -Dbench.rounds=7.
 #   scripts/bench.sh quant [SHARED_DIR]    Quantization quality by brute force (no graph): recall@10 after exact
 #                                          rescoring at oversample 1-10, 1/2/4/8 bits, Quiver's codes with and
 #                                          without rotation against Lucene's OptimizedScalarQuantizer; error-bound

@@ -10,6 +10,10 @@ import java.util.Locale;
  * default):
  *
  * <ul>
+ *   <li>{@code bench.quick} (false): a smoke run of about two minutes on this 2-core machine;
+ *       changes the defaults of {@code bench.docs} to 10,000, {@code bench.queries} to 100, {@code
+ *       bench.warmupQueries} to 50, {@code bench.minQueriesPerPoint} to 200 and {@code
+ *       bench.numCandidates} to {@code 10,40,160} (each still settable).
  *   <li>{@code bench.datasets} ({@code scifact,siftsmall}): data sets to run, see {@link Dataset}.
  *   <li>{@code bench.formats} (all): comma-separated format names or name prefixes to run, see
  *       {@link FormatRegistry}; the A/A pair runs whenever both of its names are selected.
@@ -54,17 +58,18 @@ record BenchOptions(
     String docsOut) {
 
   static BenchOptions fromSystemProperties() {
+    boolean quick = Boolean.parseBoolean(string("bench.quick", "false"));
     return new BenchOptions(
         list("bench.datasets", "scifact,siftsmall"),
         list("bench.formats", ""),
-        integer("bench.docs", Integer.MAX_VALUE),
-        integer("bench.queries", Integer.MAX_VALUE),
+        integer("bench.docs", quick ? 10_000 : Integer.MAX_VALUE),
+        integer("bench.queries", quick ? 100 : Integer.MAX_VALUE),
         integer("bench.rounds", 5),
-        integer("bench.warmupQueries", 200),
-        integer("bench.minQueriesPerPoint", 1000),
+        integer("bench.warmupQueries", quick ? 50 : 200),
+        integer("bench.minQueriesPerPoint", quick ? 200 : 1000),
         integer("bench.sliceQueries", 25),
         fraction("bench.qpsTrim", 0.01),
-        ints("bench.numCandidates", "10,20,40,80,160"),
+        ints("bench.numCandidates", quick ? "10,40,160" : "10,20,40,80,160"),
         ints("bench.oversample", "1,2,3,5"),
         integer("bench.m", 16),
         integer("bench.efConstruction", 100),
@@ -85,9 +90,10 @@ record BenchOptions(
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "datasets=%s formats=%s docs=%s queries=%s rounds=%d warmupQueries=%d"
+        "quick=%s datasets=%s formats=%s docs=%s queries=%s rounds=%d warmupQueries=%d"
             + " minQueriesPerPoint=%d sliceQueries=%d qpsTrim=%.3f numCandidates=%s oversample=%s m=%d efConstruction=%d"
             + " segments=%d",
+        Boolean.parseBoolean(string("bench.quick", "false")),
         datasets,
         formats.isEmpty() ? "all" : formats,
         docs == Integer.MAX_VALUE ? "all" : docs,
