@@ -36,7 +36,9 @@ import java.util.Locale;
  *       every format.
  *   <li>{@code bench.segments} (4): segments flushed before the force merge to one.
  *   <li>{@code bench.out} ({@code qa/bench/target}): where the SVG plots go.
- *   <li>{@code bench.docsOut} (unset): if set, the scifact plot is also copied there.
+ *   <li>{@code bench.docsOut} (unset): if set, the scifact plot of a run on all its vectors and
+ *       queries is also copied there ({@code scripts/bench.sh} sets {@code
+ *       docs/bench-formats-scifact.svg}).
  * </ul>
  */
 record BenchOptions(

@@ -117,7 +117,12 @@ public final class VectorFormatBenchmark {
               options.efConstruction()),
           results);
       System.out.println("plot: " + svg.toAbsolutePath());
-      if (name.equals("scifact") && !options.docsOut().isEmpty()) {
+      boolean fullData =
+          options.docs() == Integer.MAX_VALUE && options.queries() == Integer.MAX_VALUE;
+      if (name.equals("scifact") && !options.docsOut().isEmpty() && !fullData) {
+        System.out.println("plot not copied to " + options.docsOut() + ": not the full data set");
+      }
+      if (name.equals("scifact") && !options.docsOut().isEmpty() && fullData) {
         Path copy = Path.of(options.docsOut());
         Files.createDirectories(copy.toAbsolutePath().getParent());
         Files.copy(svg, copy, StandardCopyOption.REPLACE_EXISTING);
