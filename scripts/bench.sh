@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks (never run by CI). Modes:
-#   scripts/bench.sh [formats] [DATA_DIR]  Quiver's formats against Lucene's, same data, same run, ratios printed.
-#                                          Needs ../shared/vectors/scifact-bge-small (or pass another directory).
+#   scripts/bench.sh [formats] [SHARED_DIR] [-Dbench.x=...]
+#                                          Vector formats side by side (Quiver's and Lucene's, float and quantized
+#                                          with exact rescoring), same data, same JVM, one search thread: recall@10,
+#                                          QPS, p50/p99, build time, RAM and disk bytes per vector, an A/A control;
+#                                          a table per data set and SVG plots (qa/bench/target/bench-formats-*.svg,
+#                                          scifact copied to docs/). Needs ../shared (scifact-bge-small, siftsmall).
+#                                          Options: see qa/bench/.../BenchOptions.java, e.g. -Dbench.quick=true (smoke
+#                                          run, ~2 min), -Dbench.formats=Quiver10Hnsw,Lucene104-1bit, -Dbench.rounds=7.
 #   scripts/bench.sh quant [SHARED_DIR]    Quantization quality by brute force (no graph): recall@10 after exact
 #                                          rescoring at oversample 1-10, 1/2/4/8 bits, Quiver's codes with and
 #                                          without rotation against Lucene's OptimizedScalarQuantizer; error-bound
@@ -70,5 +76,11 @@ if [ "$MODE" = embed ] || [ "$MODE" = query-during-ingest ]; then
 fi
 
 mvn -B -ntp -q -DskipTests install -pl codec,qa/bench -am
-DATA="${1:-$SHARED/vectors/scifact-bge-small}"
-mvn -B -ntp -q -pl qa/bench exec:exec -Dbench.data="$DATA"
+DIR="$SHARED"
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  DIR="$1"
+  shift
+fi
+LOG=qa/bench/target/formats-bench.log
+mvn -B -ntp -q -pl qa/bench exec:exec -Dbench.main=dev.quiver.bench.VectorFormatBenchmark \
+  -Dbench.data="$DIR" -Dbench.docsOut="$PWD/docs/bench-formats-scifact.svg" "$@" 2>&1 | tee "$LOG"

@@ -1,166 +1,332 @@
 package dev.quiver.bench;
 
-import dev.quiver.codec.quiver10.Quiver10HnswVectorsFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Stream;
-import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene104.Lucene104Codec;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.FSDirectory;
+import java.util.Map;
 
 /**
- * Quiver's HNSW format against Lucene's, side by side on the same vectors in the same JVM: build
- * time (index + force merge to one segment), index size, single-thread query latency and recall@10
- * against the exact top-10 given with the data set.
+ * Vector formats side by side: Quiver's and Lucene's, float and quantized, on the same data in the
+ * same JVM ({@code scripts/bench.sh formats}).
  *
- * <p>Usage: {@code VectorFormatBenchmark <dir with base.fvecs, queries.fvecs,
- * queries_groundtruth_cosine_top100.ivecs>}.
+ * <h2>Method</h2>
+ *
+ * <ul>
+ *   <li>Every format of {@link FormatRegistry} gets its own index of the data set, built once in a
+ *       temporary memory-mapped directory with the same {@code m}, {@code ef_construction}, one
+ *       indexing thread and one merge worker, flushed as the same number of segments and
+ *       force-merged to one ({@link BuiltIndex}). All indices stay open while they are searched.
+ *   <li>Searches run on one thread ({@link KnnSearch}): float formats take the top 10 of a graph
+ *       search of width {@code num_candidates}; quantized formats gather {@code oversample * 10}
+ *       candidates and keep the top 10 by exact float similarity (checked against Lucene's {@code
+ *       RescoreTopNQuery}).
+ *   <li>Warm-up: each format first builds a throwaway index of {@value #WARMUP_BUILD_DOCS}
+ *       documents (so no timed build runs on a cold JIT), and every (format, setting) runs {@code
+ *       bench.warmupQueries} queries before anything is measured, so the JIT has seen every
+ *       format's code paths and every index's pages are mapped before the first timed query.
+ *   <li>Measured rounds ({@code bench.rounds}, at least 5 recommended): each (format, setting) runs
+ *       the query set (cycled to at least {@code bench.minQueriesPerPoint} queries) per round, in
+ *       slices of {@code bench.sliceQueries} queries that visit every (format, setting) in turn, in
+ *       a new seeded random order per slice (see {@link #measureRound}). A round's QPS is its
+ *       queries over the sum of their latencies, the slowest {@code bench.qpsTrim} (1%) left out
+ *       (see {@link Measurement#round}); each cell is the median over rounds, with the range
+ *       min..max.
+ *   <li>A/A control: {@code Quiver10Hnsw} is registered twice, built separately; the two must agree
+ *       within {@value #AA_TOLERANCE} in median p50 latency at every {@code num_candidates}; the
+ *       benchmark prints whether they do, and their largest QPS difference as this run's noise
+ *       floor.
+ * </ul>
+ *
+ * <h2>Why the previous version showed Quiver10Hnsw at 0.58x Lucene99Hnsw's latency</h2>
+ *
+ * <p>Measured (2 rounds of the old method, instrumented, 48k scifact, same JVM): the first format
+ * of the first round ran on a cold JVM and took 3.73 ms/query, and the same index answered the same
+ * 1,000 queries in 1.44 ms immediately after; its later run took 0.47 ms. The old method ran
+ * Lucene99Hnsw first in round 0, so that cold run was always Lucene99Hnsw's, and the mean of two
+ * runs put half of it into Lucene99Hnsw's figure (2.10 vs 0.93 ms/query: 0.44x in that run). Both
+ * builds flushed one segment, so segment counts did not differ; page cache was not a factor either
+ * (each index was searched right after it was written, with gigabytes of page cache free). The old
+ * loop also read stored fields inside the timed region. Here the warm-up, the stored-field-free
+ * timed loop, the interleaved rounds and the medians remove that effect, and the A/A control shows
+ * what is left.
+ *
+ * <p>A fixed alternation (forward, then reverse) of the interleaved order was tried first and
+ * failed the A/A control: the formats at the two ends of the list ran two slices back to back at
+ * every turn, with their index hot in the CPU caches, and the first of the A/A pair measured a
+ * 20-36% lower p50 than its copy (10k-vector smoke runs). A new random order per slice removed the
+ * bias (p50 within 6%).
+ *
+ * <p>Options: see {@link BenchOptions}. Argument: the shared data directory (with {@code vectors/}
+ * and {@code datasets/}).
  */
 public final class VectorFormatBenchmark {
 
-  private static final int K = 10;
-  private static final int NUM_CANDIDATES = 100;
+  /** Largest accepted relative difference between the A/A pair. */
+  static final double AA_TOLERANCE = 0.10;
 
-  record Result(String name, double buildSeconds, long bytes, double msPerQuery, double recall) {}
+  private static final int K = Dataset.K;
+
+  /** Documents of the throwaway index each format builds first, so no build runs on a cold JIT. */
+  private static final int WARMUP_BUILD_DOCS = 5000;
+
+  private VectorFormatBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args.length > 0 ? args[0] : "../shared/vectors/scifact-bge-small");
-    float[][] base = Fvecs.readFloats(dir.resolve("base.fvecs"));
-    float[][] queries = Fvecs.readFloats(dir.resolve("queries.fvecs"));
-    int[][] truth = Fvecs.readInts(dir.resolve("queries_groundtruth_cosine_top100.ivecs"));
+    Path shared = Path.of(args.length > 0 && !args[0].isBlank() ? args[0] : "../shared");
+    if (Files.isRegularFile(shared.resolve("base.fvecs"))) {
+      shared = shared.toAbsolutePath().getParent().getParent(); // given vectors/scifact-bge-small
+    }
+    BenchOptions options = BenchOptions.fromSystemProperties();
+    System.out.println("format benchmark: " + options);
     System.out.printf(
         Locale.ROOT,
-        "data: %d x %d base, %d queries (%s)%n",
-        base.length,
-        base[0].length,
-        queries.length,
-        dir);
-    List<Result> results = new ArrayList<>();
-    // Two rounds in opposite orders (peer first, then ours first); each format's figures are the
-    // mean of its two runs, so JIT warm-up and page cache favour neither.
-    Result[] peerRuns = new Result[2];
-    Result[] ourRuns = new Result[2];
-    for (int round = 0; round < 2; round++) {
-      if (round == 1) {
-        ourRuns[round] =
-            run("Quiver10HnswVectorsFormat", new Quiver10HnswVectorsFormat(), base, queries, truth);
-      }
-      peerRuns[round] =
-          run("Lucene99HnswVectorsFormat", new Lucene99HnswVectorsFormat(), base, queries, truth);
-      if (round == 0) {
-        ourRuns[round] =
-            run("Quiver10HnswVectorsFormat", new Quiver10HnswVectorsFormat(), base, queries, truth);
+        "JVM %s, %d processors, max heap %d MiB%n",
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    List<String> notes = new ArrayList<>();
+    List<FormatUnderTest> formats = new ArrayList<>();
+    for (FormatUnderTest f : FormatRegistry.all(options.m(), options.efConstruction(), notes)) {
+      if (options.selects(f.name())) {
+        formats.add(f);
       }
     }
-    Result peer = mean(peerRuns[0], peerRuns[1]);
-    Result ours = mean(ourRuns[0], ourRuns[1]);
-    results.add(peer);
-    results.add(ours);
-    for (Result r : results) {
+    notes.forEach(n -> System.out.println("note: " + n));
+    if (formats.isEmpty()) {
+      throw new IllegalArgumentException("bench.formats selects no format: " + options.formats());
+    }
+    for (String name : options.datasets()) {
+      Dataset data = Dataset.load(name, shared, options.docs(), options.queries());
+      List<Measurement> results = run(data, formats, options);
+      Path svg = Path.of(options.out()).resolve("bench-formats-" + name + ".svg");
+      RecallQpsPlot.write(
+          svg,
+          String.format(
+              Locale.ROOT,
+              "%s: %d x %d, %d queries, recall@10 vs QPS (m=%d, ef_construction=%d)",
+              name,
+              data.base().length,
+              data.dims(),
+              data.queries().length,
+              options.m(),
+              options.efConstruction()),
+          results);
+      System.out.println("plot: " + svg.toAbsolutePath());
+      boolean fullData =
+          options.docs() == Integer.MAX_VALUE && options.queries() == Integer.MAX_VALUE;
+      if (name.equals("scifact") && !options.docsOut().isEmpty() && !fullData) {
+        System.out.println("plot not copied to " + options.docsOut() + ": not the full data set");
+      }
+      if (name.equals("scifact") && !options.docsOut().isEmpty() && fullData) {
+        Path copy = Path.of(options.docsOut());
+        Files.createDirectories(copy.toAbsolutePath().getParent());
+        Files.copy(svg, copy, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("plot copied to " + copy.toAbsolutePath());
+      }
+    }
+  }
+
+  private static List<Measurement> run(
+      Dataset data, List<FormatUnderTest> formats, BenchOptions options) throws IOException {
+    System.out.printf(
+        Locale.ROOT,
+        "%n== %s: %d x %d base, %d queries, %s, truth: %s%n",
+        data.name(),
+        data.base().length,
+        data.dims(),
+        data.queries().length,
+        data.similarity(),
+        data.truthSource());
+    Path tmp = Files.createTempDirectory("quiver-fbench-");
+    List<BuiltIndex> indices = new ArrayList<>();
+    try {
+      if (options.warmupQueries() > 0) {
+        long start = System.nanoTime();
+        Dataset small = data.basePrefix(WARMUP_BUILD_DOCS);
+        for (FormatUnderTest format : formats) {
+          BuiltIndex.build(format, small, tmp, 2).close(); // segments large enough for a graph
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "warm-up builds: %d docs per format, %.1f s%n",
+            small.base().length,
+            (System.nanoTime() - start) / 1e9);
+      }
+      for (FormatUnderTest format : formats) {
+        BuiltIndex index = BuiltIndex.build(format, data, tmp, options.segments());
+        indices.add(index);
+        System.out.printf(
+            Locale.ROOT,
+            "built %-24s %7.1f s (%d segments merged to 1), off-heap %s%n",
+            format.name(),
+            index.buildSeconds,
+            index.segmentsBeforeMerge,
+            index.offHeap);
+      }
+      Map<BuiltIndex, List<Measurement>> byIndex = new LinkedHashMap<>();
+      for (BuiltIndex index : indices) {
+        List<Measurement> points = new ArrayList<>();
+        for (int nc : options.numCandidates()) {
+          if (nc < K) {
+            continue;
+          }
+          for (int os : index.format.rescored() ? options.oversamples() : new int[] {1}) {
+            points.add(new Measurement(index, new SearchSetting(nc, os)));
+          }
+        }
+        byIndex.put(index, points);
+      }
+      warmUp(data, byIndex, options);
+      crossCheckRescoring(data, indices, options);
+      List<Measurement> all = new ArrayList<>();
+      byIndex.values().forEach(all::addAll);
+      for (int round = 0; round < options.rounds(); round++) {
+        long start = System.nanoTime();
+        measureRound(data, all, options, round);
+        System.out.printf(
+            Locale.ROOT, "round %d %.1f s%n", round + 1, (System.nanoTime() - start) / 1e9);
+      }
+      ResultTable.print(data, all, options.rounds());
+      AaControl.print(all, AA_TOLERANCE);
+      ResultTable.printBestAtRecall(all, 0.95);
+      return all;
+    } finally {
+      for (BuiltIndex index : indices) {
+        index.close();
+      }
+      BuiltIndex.deleteRecursively(tmp);
+    }
+  }
+
+  private static void warmUp(
+      Dataset data, Map<BuiltIndex, List<Measurement>> byIndex, BenchOptions options)
+      throws IOException {
+    int n = options.warmupQueries();
+    if (n == 0) {
+      System.out.println("warm-up: none (bench.warmupQueries=0)");
+      return;
+    }
+    long start = System.nanoTime();
+    float[][] queries = data.queries();
+    for (Map.Entry<BuiltIndex, List<Measurement>> e : byIndex.entrySet()) {
+      KnnSearch search = new KnnSearch(e.getKey(), K);
+      for (Measurement point : e.getValue()) {
+        for (int i = 0; i < n; i++) {
+          search.search(queries[i % queries.length], point.setting);
+        }
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "warm-up: %d queries per point, %.1f s%n",
+        n,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Our rescoring step keeps the same documents as Lucene's RescoreTopNQuery. */
+  private static void crossCheckRescoring(
+      Dataset data, List<BuiltIndex> indices, BenchOptions options) throws IOException {
+    float[][] queries = data.queries();
+    int n = Math.min(queries.length, 50);
+    for (BuiltIndex index : indices) {
+      if (!index.format.rescored()) {
+        continue;
+      }
+      int os = options.oversamples()[options.oversamples().length - 1];
+      SearchSetting setting = new SearchSetting(os * K, os);
+      KnnSearch search = new KnnSearch(index, K);
+      int same = 0;
+      for (int q = 0; q < n; q++) {
+        int[] ours = search.search(queries[q], setting);
+        int[] lucene = search.lucenesRescoring(queries[q], setting);
+        java.util.Arrays.sort(ours);
+        java.util.Arrays.sort(lucene);
+        if (java.util.Arrays.equals(ours, lucene)) {
+          same++;
+        }
+      }
       System.out.printf(
           Locale.ROOT,
-          "%-28s build %7.2f s  size %8.1f MiB  %6.3f ms/query  recall@10 %.4f%n",
-          r.name,
-          r.buildSeconds,
-          r.bytes / 1048576.0,
-          r.msPerQuery,
-          r.recall);
+          "rescoring check %-24s x%d: %d/%d queries keep the same top %d as Lucene's"
+              + " RescoreTopNQuery%n",
+          index.format.name(),
+          os,
+          same,
+          n,
+          K);
     }
-    System.out.printf(
-        Locale.ROOT,
-        "ratio Quiver/Lucene: build %.3f  size %.3f  latency %.3f  recall %.4f%n",
-        ours.buildSeconds / peer.buildSeconds,
-        (double) ours.bytes / peer.bytes,
-        ours.msPerQuery / peer.msPerQuery,
-        ours.recall / peer.recall);
   }
 
-  private static Result mean(Result a, Result b) {
-    return new Result(
-        a.name,
-        (a.buildSeconds + b.buildSeconds) / 2,
-        (a.bytes + b.bytes) / 2,
-        (a.msPerQuery + b.msPerQuery) / 2,
-        (a.recall + b.recall) / 2);
+  /**
+   * One measured round. The queries run in slices of {@code bench.sliceQueries}: each slice runs on
+   * every point before the next slice starts, in a new random order per slice (seeded), so a burst
+   * of load from outside (this machine is shared) lands on all formats alike instead of on
+   * whichever ran during it, and no point always follows the same one.
+   */
+  private static void measureRound(
+      Dataset data, List<Measurement> points, BenchOptions options, int round) throws IOException {
+    float[][] queries = data.queries();
+    int runs = Math.max(queries.length, options.minQueriesPerPoint());
+    int slice = Math.max(1, options.sliceQueries());
+    long[][] latency = new long[points.size()][runs];
+    int[][][] answers = round == 0 ? new int[points.size()][queries.length][] : null;
+    KnnSearch[] searches = new KnnSearch[points.size()];
+    for (int p = 0; p < searches.length; p++) {
+      searches[p] = new KnnSearch(points.get(p).index, K);
+    }
+    java.util.Random shuffle = new java.util.Random(1_000_003L * (round + 1));
+    int[] order = new int[points.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    for (int from = 0; from < runs; from += slice) {
+      int to = Math.min(runs, from + slice);
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = shuffle.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      for (int p : order) {
+        SearchSetting setting = points.get(p).setting;
+        for (int i = from; i < to; i++) {
+          int q = i % queries.length;
+          long t0 = System.nanoTime();
+          int[] docs = searches[p].search(queries[q], setting);
+          latency[p][i] = System.nanoTime() - t0;
+          if (answers != null && i < queries.length) {
+            answers[p][q] = docs;
+          }
+        }
+      }
+    }
+    for (int p = 0; p < points.size(); p++) {
+      Measurement point = points.get(p);
+      point.round(latency[p], options.qpsTrim());
+      if (answers != null) {
+        point.recall(recall(point.index, answers[p], data.truth()));
+      }
+    }
   }
 
-  private static Result run(
-      String name, KnnVectorsFormat format, float[][] base, float[][] queries, int[][] truth)
-      throws IOException {
-    Path path = Files.createTempDirectory("quiver-bench-");
-    try (FSDirectory directory = FSDirectory.open(path)) {
-      IndexWriterConfig config =
-          new IndexWriterConfig()
-              .setCodec(
-                  new Lucene104Codec() {
-                    @Override
-                    public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-                      return format;
-                    }
-                  })
-              .setRAMBufferSizeMB(256);
-      long start = System.nanoTime();
-      try (IndexWriter writer = new IndexWriter(directory, config)) {
-        for (int i = 0; i < base.length; i++) {
-          Document doc = new Document();
-          doc.add(new KnnFloatVectorField("v", base[i], VectorSimilarityFunction.DOT_PRODUCT));
-          doc.add(new StoredField("id", i));
-          writer.addDocument(doc);
-        }
-        writer.forceMerge(1);
-      }
-      double buildSeconds = (System.nanoTime() - start) / 1e9;
-      long bytes = 0;
-      for (String file : directory.listAll()) {
-        bytes += directory.fileLength(file);
-      }
-      try (DirectoryReader reader = DirectoryReader.open(directory)) {
-        IndexSearcher searcher = new IndexSearcher(reader);
-        int found = 0;
-        start = System.nanoTime();
-        for (int q = 0; q < queries.length; q++) {
-          TopDocs top =
-              searcher.search(new KnnFloatVectorQuery("v", queries[q], NUM_CANDIDATES), K);
-          Set<Integer> exact = new HashSet<>();
-          for (int i = 0; i < K; i++) {
-            exact.add(truth[q][i]);
-          }
-          for (ScoreDoc sd : top.scoreDocs) {
-            int id =
-                searcher.storedFields().document(sd.doc).getField("id").numericValue().intValue();
-            if (exact.contains(id)) {
-              found++;
-            }
+  private static double recall(BuiltIndex index, int[][] answers, int[][] truth) {
+    long found = 0;
+    for (int q = 0; q < answers.length; q++) {
+      for (int doc : answers[q]) {
+        int ordinal = index.ordinalOfDoc[doc];
+        for (int t : truth[q]) {
+          if (t == ordinal) {
+            found++;
+            break;
           }
         }
-        double ms = (System.nanoTime() - start) / 1e6 / queries.length;
-        return new Result(name, buildSeconds, bytes, ms, found / (double) (K * queries.length));
       }
-    } finally {
-      try (Stream<Path> files = Files.list(path)) {
-        for (Path p : files.toList()) {
-          Files.delete(p);
-        }
-      }
-      Files.delete(path);
     }
+    return found / (double) ((long) K * answers.length);
   }
 }
