@@ -11,6 +11,8 @@ import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
+import dev.quiver.plugin.stats.NodeShards;
+import dev.quiver.plugin.stats.RestQuiverStatsAction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +34,7 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
+import org.opensearch.index.IndexModule;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
@@ -63,6 +66,7 @@ public final class QuiverPlugin extends Plugin
   private final Settings settings;
   private EmbeddingEngine engine;
   private final MappedModels mappedModels = new MappedModels();
+  private final NodeShards nodeShards = new NodeShards();
 
   public QuiverPlugin(Settings settings) {
     this.settings = settings;
@@ -157,7 +161,14 @@ public final class QuiverPlugin extends Plugin
     synchronized (this) {
       e = engine;
     }
-    return e == null ? List.of() : List.of(new RestModelsAction(e.models()));
+    RestQuiverStatsAction stats = new RestQuiverStatsAction(nodeShards);
+    return e == null ? List.of(stats) : List.of(new RestModelsAction(e.models()), stats);
+  }
+
+  /** Tracks the node's shards for {@code GET _plugins/_quiver/stats}. */
+  @Override
+  public void onIndexModule(IndexModule indexModule) {
+    indexModule.addIndexEventListener(nodeShards);
   }
 
   @Override
