@@ -32,8 +32,8 @@ import org.opensearch.transport.client.node.NodeClient;
  * <pre>
  * {"indices": {"my-index": {"fields": {"embedding": {
  *     "type": "int1_hnsw", "bits": 1,
- *     "vectors": 4000, "ram_bytes": 310000, "disk_bytes": 6144000, "segments": 1,
- *     "primaries": {"vectors": 4000, "ram_bytes": 310000, "disk_bytes": 6144000, "segments": 1}}}}}}
+ *     "vectors": 4000, "ram_bytes": 406705, "disk_bytes": 6144000, "segments": 1,
+ *     "primaries": {"vectors": 4000, "ram_bytes": 406705, "disk_bytes": 6144000, "segments": 1}}}}}}
  * </pre>
  *
  * <p>The top-level figures of a field sum every copy on this node (primaries and replicas), {@code
