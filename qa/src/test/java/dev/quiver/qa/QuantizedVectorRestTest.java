@@ -305,6 +305,77 @@ class QuantizedVectorRestTest {
     assertTrue(missing.reason().contains("no-such-index"), missing.reason());
   }
 
+  /**
+   * A nested quantized field: parents of three passages each, scored by a passage's exact score
+   * (the passage the codes ranked best), {@code k} distinct parents.
+   */
+  @Test
+  void nestedQuantizedFieldScoresParentsByExactPassageScores() {
+    int parents = 500;
+    String index = "quant-nested";
+    rest.delete("/" + index);
+    rest.put(
+            "/" + index,
+            """
+            {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": -1},
+             "mappings": {"_source": {"enabled": false},
+                          "properties": {"chunks": {"type": "nested", "properties": {
+                            "v": {"type": "quiver_vector", "dims": 384,
+                                  "index_options": {"type": "int1_hnsw"}}}}}}}
+            """)
+        .ok();
+    StringBuilder bulk = new StringBuilder(1 << 23);
+    for (int parent = 0; parent < parents; parent++) {
+      bulk.append("{\"index\":{\"_id\":\"").append(parent).append("\"}}\n{\"chunks\":[");
+      for (int c = 0; c < 3; c++) {
+        bulk.append(c == 0 ? "" : ",").append("{\"v\":");
+        ScifactVectors.appendJson(bulk, data.base()[3 * parent + c]);
+        bulk.append('}');
+      }
+      bulk.append("]}\n");
+    }
+    JsonNode r = rest.bulk("/" + index + "/_bulk?refresh=true", bulk.toString()).ok().body();
+    assertEquals(false, r.get("errors").asBoolean(), "bulk errors");
+    int found = 0;
+    int queries = 20;
+    for (int q = 0; q < queries; q++) {
+      float[] best = new float[parents];
+      for (int parent = 0; parent < parents; parent++) {
+        best[parent] =
+            Math.max(
+                cosines[q][3 * parent],
+                Math.max(cosines[q][3 * parent + 1], cosines[q][3 * parent + 2]));
+      }
+      Set<Integer> expected = new HashSet<>();
+      for (int id : ExactNeighbors.topK(best, K, id -> true)) {
+        expected.add(id);
+      }
+      StringBuilder body = new StringBuilder("{\"size\":10,\"query\":{\"quiver_knn\":{");
+      body.append("\"field\":\"chunks.v\",\"k\":10,\"vector\":");
+      ScifactVectors.appendJson(body, data.queries()[q]);
+      body.append("}}}");
+      JsonNode hits =
+          rest.post("/" + index + "/_search", body.toString()).ok().body().at("/hits/hits");
+      assertEquals(K, hits.size(), hits.toString());
+      Set<Integer> seen = new HashSet<>();
+      for (JsonNode hit : hits) {
+        int parent = hit.get("_id").asInt();
+        assertTrue(seen.add(parent), "parent " + parent + " twice");
+        double score = hit.get("_score").asDouble();
+        boolean isAPassage = false;
+        for (int c = 0; c < 3; c++) {
+          isAPassage |= Math.abs((1 + cosines[q][3 * parent + c]) / 2 - score) <= 1e-5;
+        }
+        assertTrue(isAPassage, "score " + score + " of parent " + parent + " is no passage's");
+        found += expected.contains(parent) ? 1 : 0;
+      }
+    }
+    double recall = found / (double) (K * queries);
+    System.out.printf("QUIVER-QUANT nested int1_hnsw recall@10 of parents: %.4f%n", recall);
+    assertTrue(recall >= 0.9, "nested recall@10 " + recall);
+    rest.delete("/" + index);
+  }
+
   private static String rescore(float oversample) {
     return ",\"rescore\":{\"oversample\":" + oversample + "}";
   }
