@@ -265,6 +265,8 @@ class QuantizedVectorRestTest {
   @Test
   void statsReportCodesGraphAndRawVectors() {
     JsonNode all = rest.get("/_plugins/_quiver/stats").ok().body();
+    assertEquals(1, all.at("/_nodes/successful").asInt(), all.toString());
+    assertEquals(0, all.at("/_nodes/failed").asInt(), all.toString());
     Map<String, JsonNode> fields = new LinkedHashMap<>();
     for (String type : MIN_RECALL.keySet()) {
       JsonNode field = all.at("/indices/" + index(type) + "/fields/v");

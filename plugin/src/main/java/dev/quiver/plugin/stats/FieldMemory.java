@@ -2,6 +2,9 @@ package dev.quiver.plugin.stats;
 
 import java.io.IOException;
 import java.util.Map;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
 
 /**
@@ -13,7 +16,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
  * disk_bytes} is what is read only for rescoring: the float vectors of a quantized type (0 for the
  * float types). Both come from the segments' {@code KnnVectorsReader.getOffHeapByteSize}.
  */
-final class FieldMemory {
+final class FieldMemory implements Writeable {
 
   /** The raw float vectors' file extension in {@code getOffHeapByteSize}. */
   static final String RAW = "vec";
@@ -22,6 +25,23 @@ final class FieldMemory {
   long ramBytes;
   long diskBytes;
   int segments;
+
+  FieldMemory() {}
+
+  FieldMemory(StreamInput in) throws IOException {
+    vectors = in.readVLong();
+    ramBytes = in.readVLong();
+    diskBytes = in.readVLong();
+    segments = in.readVInt();
+  }
+
+  @Override
+  public void writeTo(StreamOutput out) throws IOException {
+    out.writeVLong(vectors);
+    out.writeVLong(ramBytes);
+    out.writeVLong(diskBytes);
+    out.writeVInt(segments);
+  }
 
   /** Adds one segment of the field. */
   void add(int vectorCount, Map<String, Long> offHeap, boolean quantized) {
