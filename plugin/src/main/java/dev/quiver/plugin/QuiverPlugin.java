@@ -11,6 +11,9 @@ import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
+import dev.quiver.plugin.stats.QuiverStatsAction;
+import dev.quiver.plugin.stats.RestQuiverStatsAction;
+import dev.quiver.plugin.stats.TransportQuiverStatsAction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.opensearch.action.ActionRequest;
 import org.opensearch.action.IndicesRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
@@ -28,6 +32,7 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
@@ -157,7 +162,15 @@ public final class QuiverPlugin extends Plugin
     synchronized (this) {
       e = engine;
     }
-    return e == null ? List.of() : List.of(new RestModelsAction(e.models()));
+    RestQuiverStatsAction stats = new RestQuiverStatsAction();
+    return e == null ? List.of(stats) : List.of(new RestModelsAction(e.models()), stats);
+  }
+
+  /** {@code GET _plugins/_quiver/stats}: a nodes action over every node's shard copies. */
+  @Override
+  public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+    return List.of(
+        new ActionHandler<>(QuiverStatsAction.INSTANCE, TransportQuiverStatsAction.class));
   }
 
   @Override

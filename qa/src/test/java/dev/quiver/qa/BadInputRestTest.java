@@ -25,6 +25,7 @@ class BadInputRestTest {
              "mappings": {"properties": {
                "v": {"type": "quiver_vector", "dims": 3, "similarity": "cosine"},
                "u": {"type": "quiver_vector", "dims": 2, "similarity": "dot_product"},
+               "q": {"type": "quiver_vector", "dims": 3, "index_options": {"type": "int1_hnsw"}},
                "k": {"type": "keyword"}}}}
             """)
         .ok();
@@ -86,7 +87,14 @@ class BadInputRestTest {
         "unknown option     | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"hnsw\",\"ef\":5}} | unknown option [index_options.ef]",
         "unknown type       | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"ivf\"}} | unknown [index_options.type] [ivf]",
         "m out of range     | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"m\":0}} | [index_options.m] must be an integer in [1, 512]",
-        "flat with m        | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"flat\",\"m\":8}} | apply to [hnsw], not to [flat]",
+        "flat with m        | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"flat\",\"m\":8}} | apply to the graph types, not to [flat]",
+        "unknown quantized  | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"int3_hnsw\"}} | field [w]: unknown [index_options.type] [int3_hnsw], expected one of [hnsw, flat, int8_hnsw, int4_hnsw, int2_hnsw, int1_hnsw]",
+        "oversample below 1 | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"int1_hnsw\",\"rescore\":{\"oversample\":0.5}}} | field [w]: [index_options.rescore.oversample] must be a number in [1, 100], got [0.5]",
+        "oversample over 100| {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"int4_hnsw\",\"rescore\":{\"oversample\":101}}} | field [w]: [index_options.rescore.oversample] must be a number in [1, 100], got [101]",
+        "rescore unknown key| {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"int4_hnsw\",\"rescore\":{\"factor\":2}}} | field [w]: unknown option [index_options.rescore.factor]",
+        "rescore on flat    | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"flat\",\"rescore\":{\"oversample\":2}}} | field [w]: [index_options.rescore] applies to the quantized types",
+        "rescore on hnsw    | {\"type\":\"quiver_vector\",\"dims\":4,\"index_options\":{\"type\":\"hnsw\",\"rescore\":{\"oversample\":2}}} | not to [hnsw], whose scores are exact already",
+        "quantized dims     | {\"type\":\"quiver_vector\",\"dims\":16385,\"index_options\":{\"type\":\"int1_hnsw\"}} | field [w]: [dims] must be an integer in [1, 16384]",
       })
   void rejectsBadMappings(String name, String field, String message) {
     Rest.Response r = rest.put("/bad/_mapping", "{\"properties\":{\"w\":" + field + "}}");
@@ -126,6 +134,11 @@ class BadInputRestTest {
         "zero cosine vector  | {\"field\":\"v\",\"vector\":[0,0,0],\"k\":3}                       | the query vector is all zeros",
         "not a quiver field  | {\"field\":\"k\",\"vector\":[1,2,3],\"k\":3}                       | field [k] is of type [keyword]",
         "negative min_score  | {\"field\":\"v\",\"vector\":[1,2,3],\"k\":3,\"min_score\":-1}      | [min_score] must be a finite number >= 0",
+        "oversample below 1  | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"oversample\":0.9}} | [quiver_knn] field [q]: [rescore.oversample] must be a number in [1, 100], got [0.9]",
+        "oversample over 100 | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"oversample\":100.5}} | field [q]: [rescore.oversample] must be a number in [1, 100], got [100.5]",
+        "oversample a string | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"oversample\":\"x\"}} | field [q]: [rescore.oversample] must be a number in [1, 100], got [x]",
+        "rescore unknown key | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"ratio\":2}} | unknown field [rescore.ratio], expected [oversample]",
+        "rescore not object  | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":2}  | [rescore] must be an object",
       })
   void rejectsBadQueries(String name, String body, String message) {
     rest.post("/bad/_search", "{\"query\":{\"quiver_knn\":" + body + "}}").badRequest(message);

@@ -38,7 +38,8 @@ final class NestedKnnQueries {
       int k,
       int numCandidates,
       Query filter,
-      Float minScore) {
+      Float minScore,
+      int rescoreCandidates) {
     BitSetProducer parents = context.bitsetFilter(level.parentsQuery());
     Query childFilter =
         filter == null
@@ -46,7 +47,8 @@ final class NestedKnnQueries {
             : ChildLevelFilter.toChildFilter(
                 filter, new NestedHelper(context.getMapperService()), level, parents);
     Query children =
-        new QuiverNestedKnnQuery(field, target, k, numCandidates, childFilter, parents, minScore);
+        new QuiverNestedKnnQuery(
+            field, target, k, numCandidates, childFilter, parents, minScore, rescoreCandidates);
     ObjectMapper scope = context.nestedScope().getObjectMapper();
     String scopePath = scope == null ? null : scope.fullPath();
     if (Objects.equals(scopePath, level.path())) {

@@ -1,24 +1,37 @@
 package dev.quiver.plugin.query;
 
+import java.io.IOException;
 import java.util.Objects;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TimeLimitingKnnCollectorManager;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 
 /**
  * k nearest neighbours of a float vector, searched with a wider beam: Lucene gathers {@code
  * numCandidates} candidates over the shard (each segment searched with a beam proportional to its
  * share of documents, then the competitive segments again, filter applied during the graph walk),
  * the shard keeps the best {@code k} of them, and hits scoring below {@code minScore} (the
- * similarity score, before boost) are dropped.
+ * similarity score, before boost) are dropped. With {@code rescoreCandidates > 0} (a quantized
+ * field) each segment's best {@code rescoreCandidates} hits are rescored exactly first, so the
+ * shard's {@code k} and {@code minScore} are on exact scores.
  */
 final class QuiverKnnQuery extends KnnFloatVectorQuery {
 
   private final int topK;
   private final Float minScore;
+  private final int rescoreCandidates;
 
   QuiverKnnQuery(
-      String field, float[] target, int topK, int numCandidates, Query filter, Float minScore) {
+      String field,
+      float[] target,
+      int topK,
+      int numCandidates,
+      Query filter,
+      Float minScore,
+      int rescoreCandidates) {
     super(field, target, numCandidates, filter);
     if (topK > numCandidates) {
       throw new IllegalArgumentException(
@@ -26,6 +39,21 @@ final class QuiverKnnQuery extends KnnFloatVectorQuery {
     }
     this.topK = topK;
     this.minScore = minScore;
+    this.rescoreCandidates = rescoreCandidates;
+  }
+
+  /**
+   * Rescores each segment's hits by exact similarity when the field is quantized ({@link
+   * ExactRescoring}), before the segments are merged and {@code min_score} applies.
+   */
+  @Override
+  protected TopDocs searchLeaf(
+      LeafReaderContext ctx, Weight filterWeight, TimeLimitingKnnCollectorManager collectors)
+      throws IOException {
+    TopDocs hits = super.searchLeaf(ctx, filterWeight, collectors);
+    return rescoreCandidates == 0
+        ? hits
+        : ExactRescoring.rescore(ctx, field, target, hits, rescoreCandidates);
   }
 
   @Override
@@ -42,6 +70,7 @@ final class QuiverKnnQuery extends KnnFloatVectorQuery {
         + ", num_candidates="
         + getK()
         + (minScore == null ? "" : ", min_score=" + minScore)
+        + (rescoreCandidates == 0 ? "" : ", rescore=" + rescoreCandidates)
         + (getFilter() == null ? "" : ", filter=" + getFilter())
         + "]";
   }
@@ -51,11 +80,12 @@ final class QuiverKnnQuery extends KnnFloatVectorQuery {
     return super.equals(o)
         && o instanceof QuiverKnnQuery other
         && topK == other.topK
-        && Objects.equals(minScore, other.minScore);
+        && Objects.equals(minScore, other.minScore)
+        && rescoreCandidates == other.rescoreCandidates;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), topK, minScore);
+    return Objects.hash(super.hashCode(), topK, minScore, rescoreCandidates);
   }
 }

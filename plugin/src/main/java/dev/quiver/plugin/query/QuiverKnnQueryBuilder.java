@@ -2,6 +2,7 @@ package dev.quiver.plugin.query;
 
 import dev.quiver.ingest.DefaultModel;
 import dev.quiver.plugin.Futures;
+import dev.quiver.plugin.mapper.QuiverIndexOptions;
 import dev.quiver.plugin.mapper.QuiverVectorFieldType;
 import java.io.IOException;
 import java.util.Arrays;
@@ -30,7 +31,8 @@ import org.opensearch.index.query.QueryShardException;
  *
  * <pre>
  * {"quiver_knn": {"field": "embedding", "vector": [..], "k": 10, "num_candidates": 100,
- *                 "filter": {..}, "min_score": 0.5, "boost": 1.0, "_name": ".."}}
+ *                 "filter": {..}, "min_score": 0.5, "rescore": {"oversample": 3.0},
+ *                 "boost": 1.0, "_name": ".."}}
  * </pre>
  *
  * <p>Instead of {@code vector}, {@code query_text} is embedded with the model's query prefix when
@@ -49,9 +51,16 @@ import org.opensearch.index.query.QueryShardException;
  * <p>Each shard returns its {@code k} nearest documents; {@code num_candidates} (default {@link
  * #defaultNumCandidates(int)}) is how many candidates the shard gathers (Lucene splits it over the
  * segments by their share of documents; see the README), {@code filter} any query applied while the
- * graph is searched (not after), {@code min_score} a floor on the similarity score. An unmapped
- * field matches nothing (as term queries do across index patterns); a field of another type is an
- * error.
+ * graph is searched (not after), {@code min_score} a floor on the similarity score.
+ *
+ * <p>On a quantized field ({@code int8_hnsw} .. {@code int1_hnsw}) the graph is searched on the
+ * codes with a beam of {@code max(num_candidates, ceil(oversample * k))}, each segment's best
+ * {@code ceil(oversample * k)} hits by estimated score are rescored with the exact float
+ * similarity, and the shard keeps the best {@code k} by exact score; {@code min_score} applies to
+ * the exact score, and scores returned are exact. {@code rescore.oversample} (in [1, 100])
+ * overrides the field's {@code index_options.rescore.oversample}; 1 rescores only the {@code k}
+ * best by estimate. On float fields it is ignored. An unmapped field matches nothing (as term
+ * queries do across index patterns); a field of another type is an error.
  */
 public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQueryBuilder> {
 
@@ -68,6 +77,8 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   private static final ParseField MIN_SCORE = new ParseField("min_score");
   private static final ParseField QUERY_TEXT = new ParseField("query_text");
   private static final ParseField MODEL = new ParseField("model");
+  private static final ParseField RESCORE = new ParseField("rescore");
+  private static final ParseField OVERSAMPLE = new ParseField("oversample");
 
   private final String field;
   private final float[] vector;
@@ -77,6 +88,9 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   private final int numCandidates;
   private final QueryBuilder filter;
   private final Float minScore;
+
+  /** {@code rescore.oversample} of the query, null for the field's. */
+  private Float oversample;
 
   /** Embeds {@code query_text}; null where no embedding engine is wired (then text is refused). */
   private final QueryEmbedder embedder;
@@ -197,6 +211,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
             minScore,
             embedder,
             pending);
+    copy.oversample = oversample;
     copy.boost(boost).queryName(queryName);
     return copy;
   }
@@ -216,6 +231,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     this.numCandidates = in.readVInt();
     this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
     this.minScore = in.readOptionalFloat();
+    this.oversample = in.readOptionalFloat();
     this.embedder = embedder;
     this.pendingVector = null;
   }
@@ -234,6 +250,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     out.writeVInt(numCandidates);
     out.writeOptionalNamedWriteable(filter);
     out.writeOptionalFloat(minScore);
+    out.writeOptionalFloat(oversample);
   }
 
   public String field() {
@@ -250,6 +267,24 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
 
   public QueryBuilder filter() {
     return filter;
+  }
+
+  /** The query's {@code rescore.oversample}, null when the field's applies. */
+  public Float oversample() {
+    return oversample;
+  }
+
+  /**
+   * Sets {@code rescore.oversample}: candidates rescored per result on a quantized field, in [1,
+   * 100], overriding the field's {@code index_options.rescore.oversample}; null for the field's.
+   * Float fields ignore it (their scores are exact already).
+   */
+  public QuiverKnnQueryBuilder oversample(Float oversample) {
+    this.oversample =
+        oversample == null
+            ? null
+            : QuiverIndexOptions.oversample(field, "rescore.oversample", oversample);
+    return this;
   }
 
   @Override
@@ -273,6 +308,11 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     if (minScore != null) {
       builder.field(MIN_SCORE.getPreferredName(), minScore);
     }
+    if (oversample != null) {
+      builder.startObject(RESCORE.getPreferredName());
+      builder.field(OVERSAMPLE.getPreferredName(), oversample);
+      builder.endObject();
+    }
     printBoostAndQueryName(builder);
     builder.endObject();
   }
@@ -288,6 +328,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     Integer numCandidates = null;
     QueryBuilder filter = null;
     Float minScore = null;
+    Object oversample = null;
     float boost = DEFAULT_BOOST;
     String queryName = null;
     String current = null;
@@ -300,6 +341,8 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
           throw error(parser, "[filter] must be a query object");
         }
         filter = parseInnerQueryBuilder(parser);
+      } else if (RESCORE.match(current, parser.getDeprecationHandler())) {
+        oversample = parseRescore(parser, token);
       } else if (VECTOR.match(current, parser.getDeprecationHandler())) {
         vector = parseVector(parser, token);
       } else if (token.isValue() == false) {
@@ -326,7 +369,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
             "unknown field ["
                 + current
                 + "], expected one of [field, vector, query_text, model, k, num_candidates, filter,"
-                + " min_score, boost, _name]");
+                + " min_score, rescore, boost, _name]");
       }
     }
     if (k == null) {
@@ -350,10 +393,44 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
                   minScore,
                   null,
                   null);
+      if (oversample != null) {
+        builder.oversample(QuiverIndexOptions.oversample(field, "rescore.oversample", oversample));
+      }
       return builder.boost(boost).queryName(queryName);
     } catch (IllegalArgumentException e) {
-      throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+      throw new ParsingException(
+          parser.getTokenLocation(),
+          e.getMessage().startsWith("[" + NAME + "]")
+              ? e.getMessage()
+              : "[" + NAME + "] " + e.getMessage(),
+          e);
     }
+  }
+
+  /** {@code "rescore": {"oversample": 2.0}}: the oversample value as given, checked later. */
+  private static Object parseRescore(XContentParser parser, Token token) throws IOException {
+    if (token != Token.START_OBJECT) {
+      throw error(parser, "[rescore] must be an object like {\"oversample\": 2.0}");
+    }
+    Object oversample = null;
+    while ((token = parser.nextToken()) != Token.END_OBJECT) {
+      if (token != Token.FIELD_NAME) {
+        continue;
+      }
+      String name = parser.currentName();
+      token = parser.nextToken();
+      if (OVERSAMPLE.match(name, parser.getDeprecationHandler()) == false) {
+        throw error(parser, "unknown field [rescore." + name + "], expected [oversample]");
+      }
+      if (token.isValue() == false) {
+        throw error(parser, "[rescore.oversample] must be a number, got [" + token + "]");
+      }
+      oversample = token == Token.VALUE_NUMBER ? parser.numberValue() : parser.text();
+    }
+    if (oversample == null) {
+      throw error(parser, "[rescore] requires [oversample]");
+    }
+    return oversample;
   }
 
   private static float[] parseVector(XContentParser parser, Token token) throws IOException {
@@ -483,12 +560,22 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       throw new QueryShardException(context, "[" + NAME + "] " + e.getMessage());
     }
     Query luceneFilter = filter == null ? null : filter.toQuery(context);
+    // Quantized fields: the graph beam is max(num_candidates, ceil(oversample * k)); each segment's
+    // best ceil(oversample * k) hits by estimate are rescored exactly (ExactRescoring).
+    int rescoreCandidates = 0;
+    int beam = numCandidates;
+    QuiverIndexOptions options = quiver.indexOptions();
+    if (options.quantized()) {
+      float factor = oversample != null ? oversample : options.oversample();
+      rescoreCandidates = (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(factor * (double) k));
+      beam = Math.max(numCandidates, rescoreCandidates);
+    }
     NestedLevel nested = NestedLevel.of(context, field);
     if (nested != null) {
       return NestedKnnQueries.create(
-          context, nested, field, target, k, numCandidates, luceneFilter, minScore);
+          context, nested, field, target, k, beam, luceneFilter, minScore, rescoreCandidates);
     }
-    return new QuiverKnnQuery(field, target, k, numCandidates, luceneFilter, minScore);
+    return new QuiverKnnQuery(field, target, k, beam, luceneFilter, minScore, rescoreCandidates);
   }
 
   /**
@@ -516,6 +603,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
             minScore,
             embedder,
             pending);
+    copy.oversample = oversample;
     copy.boost(boost).queryName(queryName);
     return copy;
   }
@@ -541,13 +629,22 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
         && k == other.k
         && numCandidates == other.numCandidates
         && Objects.equals(filter, other.filter)
-        && Objects.equals(minScore, other.minScore);
+        && Objects.equals(minScore, other.minScore)
+        && Objects.equals(oversample, other.oversample);
   }
 
   @Override
   protected int doHashCode() {
     return Objects.hash(
-        field, Arrays.hashCode(vector), queryText, model, k, numCandidates, filter, minScore);
+        field,
+        Arrays.hashCode(vector),
+        queryText,
+        model,
+        k,
+        numCandidates,
+        filter,
+        minScore,
+        oversample);
   }
 
   @Override

@@ -1,8 +1,12 @@
 package dev.quiver.plugin.query;
 
+import java.io.IOException;
 import java.util.Objects;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TimeLimitingKnnCollectorManager;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.search.join.BitSetProducer;
 import org.apache.lucene.search.join.DiversifyingChildrenFloatKnnVectorQuery;
 
@@ -17,6 +21,7 @@ final class QuiverNestedKnnQuery extends DiversifyingChildrenFloatKnnVectorQuery
 
   private final int topK;
   private final Float minScore;
+  private final int rescoreCandidates;
 
   QuiverNestedKnnQuery(
       String field,
@@ -25,7 +30,8 @@ final class QuiverNestedKnnQuery extends DiversifyingChildrenFloatKnnVectorQuery
       int numCandidates,
       Query childFilter,
       BitSetProducer parents,
-      Float minScore) {
+      Float minScore,
+      int rescoreCandidates) {
     super(field, target, childFilter, numCandidates, parents);
     if (topK > numCandidates) {
       throw new IllegalArgumentException(
@@ -33,6 +39,21 @@ final class QuiverNestedKnnQuery extends DiversifyingChildrenFloatKnnVectorQuery
     }
     this.topK = topK;
     this.minScore = minScore;
+    this.rescoreCandidates = rescoreCandidates;
+  }
+
+  /**
+   * Rescores each segment's hits by exact similarity when the field is quantized ({@link
+   * ExactRescoring}), before the segments are merged and {@code min_score} applies.
+   */
+  @Override
+  protected TopDocs searchLeaf(
+      LeafReaderContext ctx, Weight filterWeight, TimeLimitingKnnCollectorManager collectors)
+      throws IOException {
+    TopDocs hits = super.searchLeaf(ctx, filterWeight, collectors);
+    return rescoreCandidates == 0
+        ? hits
+        : ExactRescoring.rescore(ctx, field, target, hits, rescoreCandidates);
   }
 
   @Override
@@ -49,6 +70,7 @@ final class QuiverNestedKnnQuery extends DiversifyingChildrenFloatKnnVectorQuery
         + ", num_candidates="
         + getK()
         + (minScore == null ? "" : ", min_score=" + minScore)
+        + (rescoreCandidates == 0 ? "" : ", rescore=" + rescoreCandidates)
         + (getFilter() == null ? "" : ", filter=" + getFilter())
         + "]";
   }
@@ -58,11 +80,12 @@ final class QuiverNestedKnnQuery extends DiversifyingChildrenFloatKnnVectorQuery
     return super.equals(o)
         && o instanceof QuiverNestedKnnQuery other
         && topK == other.topK
-        && Objects.equals(minScore, other.minScore);
+        && Objects.equals(minScore, other.minScore)
+        && rescoreCandidates == other.rescoreCandidates;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), topK, minScore);
+    return Objects.hash(super.hashCode(), topK, minScore, rescoreCandidates);
   }
 }

@@ -1,6 +1,7 @@
 package dev.quiver.plugin.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +46,7 @@ class QuiverKnnQueryBuilderTests {
             42,
             QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("lang", "en")),
             0.25f)
+        .oversample(3.5f)
         .boost(1.5f)
         .queryName("dense");
   }
@@ -70,7 +72,22 @@ class QuiverKnnQueryBuilderTests {
     QuiverKnnQueryBuilder original = full();
     String json = original.toString();
     assertTrue(json.contains("\"num_candidates\" : 42"), json);
+    assertTrue(json.contains("\"oversample\" : 3.5"), json);
     assertEquals(original, parse(json));
+  }
+
+  @Test
+  void parsesRescoreOversample() throws IOException {
+    assertEquals(
+        4f,
+        ((QuiverKnnQueryBuilder) parse(q("\"k\":5,\"rescore\":{\"oversample\":4}"))).oversample());
+    assertEquals(null, ((QuiverKnnQueryBuilder) parse(q("\"k\":5"))).oversample());
+    assertNotEquals(full(), full().oversample(1f));
+    assertMessage(
+        q("\"k\":3,\"rescore\":{\"oversample\":0.99}"),
+        "field [f]: [rescore.oversample] must be a number in [1, 100], got [0.99]");
+    assertMessage(q("\"k\":3,\"rescore\":{\"oversample\":{}}"), "must be a number");
+    assertMessage(q("\"k\":3,\"rescore\":{}"), "[rescore] requires [oversample]");
   }
 
   @Test
