@@ -20,9 +20,7 @@ import org.apache.lucene.search.Weight;
  */
 final class QuiverKnnQuery extends KnnFloatVectorQuery {
 
-  private final int topK;
-  private final Float minScore;
-  private final int rescoreCandidates;
+  private final ShardKnnOptions options;
 
   QuiverKnnQuery(
       String field,
@@ -33,13 +31,8 @@ final class QuiverKnnQuery extends KnnFloatVectorQuery {
       Float minScore,
       int rescoreCandidates) {
     super(field, target, numCandidates, filter);
-    if (topK > numCandidates) {
-      throw new IllegalArgumentException(
-          "k [" + topK + "] must be <= num_candidates [" + numCandidates + "]");
-    }
-    this.topK = topK;
-    this.minScore = minScore;
-    this.rescoreCandidates = rescoreCandidates;
+    this.options = new ShardKnnOptions(topK, minScore, rescoreCandidates);
+    options.checkBeam(numCandidates);
   }
 
   /**
@@ -51,41 +44,26 @@ final class QuiverKnnQuery extends KnnFloatVectorQuery {
       LeafReaderContext ctx, Weight filterWeight, TimeLimitingKnnCollectorManager collectors)
       throws IOException {
     TopDocs hits = super.searchLeaf(ctx, filterWeight, collectors);
-    return rescoreCandidates == 0
-        ? hits
-        : ExactRescoring.rescore(ctx, field, target, hits, rescoreCandidates);
+    return options.rescore(ctx, field, target, hits);
   }
 
   @Override
   protected TopDocs mergeLeafResults(TopDocs[] perLeafResults) {
-    return ShardTopK.merge(topK, minScore, perLeafResults);
+    return options.merge(perLeafResults);
   }
 
   @Override
   public String toString(String field) {
-    return "QuiverKnnQuery[field="
-        + getField()
-        + ", k="
-        + topK
-        + ", num_candidates="
-        + getK()
-        + (minScore == null ? "" : ", min_score=" + minScore)
-        + (rescoreCandidates == 0 ? "" : ", rescore=" + rescoreCandidates)
-        + (getFilter() == null ? "" : ", filter=" + getFilter())
-        + "]";
+    return options.describe("QuiverKnnQuery", getField(), getK(), getFilter());
   }
 
   @Override
   public boolean equals(Object o) {
-    return super.equals(o)
-        && o instanceof QuiverKnnQuery other
-        && topK == other.topK
-        && Objects.equals(minScore, other.minScore)
-        && rescoreCandidates == other.rescoreCandidates;
+    return super.equals(o) && o instanceof QuiverKnnQuery other && options.equals(other.options);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), topK, minScore, rescoreCandidates);
+    return Objects.hash(super.hashCode(), options);
   }
 }
