@@ -338,15 +338,16 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
         current = parser.currentName();
       } else if (FILTER.match(current, parser.getDeprecationHandler())) {
         if (token != Token.START_OBJECT) {
-          throw error(parser, "[filter] must be a query object");
+          throw KnnQueryValues.error(parser, "[filter] must be a query object");
         }
         filter = parseInnerQueryBuilder(parser);
       } else if (RESCORE.match(current, parser.getDeprecationHandler())) {
-        oversample = parseRescore(parser, token);
+        oversample = KnnQueryValues.parseRescore(parser, token);
       } else if (VECTOR.match(current, parser.getDeprecationHandler())) {
-        vector = parseVector(parser, token);
+        vector = KnnQueryValues.parseVector(parser, token);
       } else if (token.isValue() == false) {
-        throw error(parser, "[" + current + "] must be a value, got [" + token + "]");
+        throw KnnQueryValues.error(
+            parser, "[" + current + "] must be a value, got [" + token + "]");
       } else if (FIELD.match(current, parser.getDeprecationHandler())) {
         field = parser.text();
       } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
@@ -354,9 +355,9 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       } else if (MODEL.match(current, parser.getDeprecationHandler())) {
         model = parser.text();
       } else if (K.match(current, parser.getDeprecationHandler())) {
-        k = intValue(parser, current, token);
+        k = KnnQueryValues.intValue(parser, current, token);
       } else if (NUM_CANDIDATES.match(current, parser.getDeprecationHandler())) {
-        numCandidates = intValue(parser, current, token);
+        numCandidates = KnnQueryValues.intValue(parser, current, token);
       } else if (MIN_SCORE.match(current, parser.getDeprecationHandler())) {
         minScore = parser.floatValue();
       } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -364,7 +365,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
         queryName = parser.text();
       } else {
-        throw error(
+        throw KnnQueryValues.error(
             parser,
             "unknown field ["
                 + current
@@ -373,10 +374,10 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       }
     }
     if (k == null) {
-      throw error(parser, "requires [k]");
+      throw KnnQueryValues.error(parser, "requires [k]");
     }
     if (vector != null && queryText != null) {
-      throw error(parser, "takes [vector] or [query_text], not both");
+      throw KnnQueryValues.error(parser, "takes [vector] or [query_text], not both");
     }
     try {
       QuiverKnnQueryBuilder builder =
@@ -405,66 +406,6 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
               : "[" + NAME + "] " + e.getMessage(),
           e);
     }
-  }
-
-  /** {@code "rescore": {"oversample": 2.0}}: the oversample value as given, checked later. */
-  private static Object parseRescore(XContentParser parser, Token token) throws IOException {
-    if (token != Token.START_OBJECT) {
-      throw error(parser, "[rescore] must be an object like {\"oversample\": 2.0}");
-    }
-    Object oversample = null;
-    while ((token = parser.nextToken()) != Token.END_OBJECT) {
-      if (token != Token.FIELD_NAME) {
-        continue;
-      }
-      String name = parser.currentName();
-      token = parser.nextToken();
-      if (OVERSAMPLE.match(name, parser.getDeprecationHandler()) == false) {
-        throw error(parser, "unknown field [rescore." + name + "], expected [oversample]");
-      }
-      if (token.isValue() == false) {
-        throw error(parser, "[rescore.oversample] must be a number, got [" + token + "]");
-      }
-      oversample = token == Token.VALUE_NUMBER ? parser.numberValue() : parser.text();
-    }
-    if (oversample == null) {
-      throw error(parser, "[rescore] requires [oversample]");
-    }
-    return oversample;
-  }
-
-  private static float[] parseVector(XContentParser parser, Token token) throws IOException {
-    if (token != Token.START_ARRAY) {
-      throw error(parser, "[vector] must be an array of numbers");
-    }
-    float[] vector = new float[64];
-    int size = 0;
-    while ((token = parser.nextToken()) != Token.END_ARRAY) {
-      if (token != Token.VALUE_NUMBER) {
-        throw error(
-            parser, "[vector] element [" + size + "] must be a number, got [" + token + "]");
-      }
-      if (size == vector.length) {
-        vector = Arrays.copyOf(vector, size * 2);
-      }
-      vector[size++] = parser.floatValue();
-    }
-    return size == vector.length ? vector : Arrays.copyOf(vector, size);
-  }
-
-  private static int intValue(XContentParser parser, String name, Token token) throws IOException {
-    if (token != Token.VALUE_NUMBER) {
-      throw error(parser, "[" + name + "] must be an integer, got [" + token + "]");
-    }
-    double d = parser.doubleValue();
-    if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
-      throw error(parser, "[" + name + "] must be an integer, got [" + parser.text() + "]");
-    }
-    return (int) d;
-  }
-
-  private static ParsingException error(XContentParser parser, String message) {
-    return new ParsingException(parser.getTokenLocation(), "[" + NAME + "] " + message);
   }
 
   private float[] resolvedVector() {
