@@ -1,7 +1,6 @@
 package dev.quiver.codec.quiver10;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.codecs.hnsw.FlatVectorsReader;
 import org.apache.lucene.codecs.lucene99.Lucene99FlatVectorsFormat;
@@ -74,22 +73,13 @@ final class Quiver10FlatVectorsMeta {
         Quiver10FlatVectorsFormat.VERSION_META,
         Quiver10FlatVectorsFormat.VERSION_CURRENT,
         version,
-        in -> {
-          int layout = in.readInt();
-          if (layout != LUCENE_LAYOUT_VERSION) {
-            throw new CorruptIndexException(
-                "Lucene99FlatVectorsFormat layout version "
-                    + layout
-                    + ", Quiver10FlatVectorsFormat is defined over version "
-                    + LUCENE_LAYOUT_VERSION,
-                in);
-          }
-          List<Entry> entries = new ArrayList<>();
-          for (int number = in.readInt(); number != -1; number = in.readInt()) {
-            entries.add(Entry.read(number, in));
-          }
-          return entries;
-        });
+        in ->
+            QuiverMetaFile.readLayoutAndEntries(
+                in,
+                "Lucene99FlatVectorsFormat",
+                "Quiver10FlatVectorsFormat",
+                LUCENE_LAYOUT_VERSION,
+                Entry::read));
   }
 
   /**

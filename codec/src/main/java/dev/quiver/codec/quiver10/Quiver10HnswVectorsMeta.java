@@ -1,7 +1,6 @@
 package dev.quiver.codec.quiver10;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsReader;
@@ -56,22 +55,13 @@ final class Quiver10HnswVectorsMeta {
         Quiver10HnswVectorsFormat.VERSION_META,
         Quiver10HnswVectorsFormat.VERSION_CURRENT,
         version,
-        in -> {
-          int layout = in.readInt();
-          if (layout != LUCENE_LAYOUT_VERSION) {
-            throw new CorruptIndexException(
-                "Lucene99HnswVectorsFormat layout version "
-                    + layout
-                    + ", Quiver10HnswVectorsFormat is defined over version "
-                    + LUCENE_LAYOUT_VERSION,
-                in);
-          }
-          List<Entry> entries = new ArrayList<>();
-          for (int number = in.readInt(); number != -1; number = in.readInt()) {
-            entries.add(Entry.read(number, in));
-          }
-          return entries;
-        });
+        in ->
+            QuiverMetaFile.readLayoutAndEntries(
+                in,
+                "Lucene99HnswVectorsFormat",
+                "Quiver10HnswVectorsFormat",
+                LUCENE_LAYOUT_VERSION,
+                Entry::read));
   }
 
   /**

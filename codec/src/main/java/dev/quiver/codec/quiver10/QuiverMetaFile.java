@@ -1,12 +1,15 @@
 package dev.quiver.codec.quiver10;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.store.ChecksumIndexInput;
+import org.apache.lucene.store.DataInput;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOFunction;
@@ -95,6 +98,47 @@ public final class QuiverMetaFile {
       }
       return result;
     }
+  }
+
+  /** Reads one field's entry, given its field number (already read). */
+  @FunctionalInterface
+  public interface EntryReader<E> {
+    E read(int fieldNumber, DataInput in) throws IOException;
+  }
+
+  /**
+   * Reads the body both Quiver10 meta files share: [int32] the version of the Lucene layout the
+   * format stands on, which must be {@code expectedLayout}, then per field [int32] field number and
+   * its entry, ended by field number -1.
+   *
+   * @param luceneFormat the Lucene format whose layout version is recorded, for the message
+   * @param quiverFormat the Quiver format defined over that layout, for the message
+   * @throws CorruptIndexException if the layout version is not {@code expectedLayout}
+   */
+  public static <E> List<E> readLayoutAndEntries(
+      DataInput in,
+      String luceneFormat,
+      String quiverFormat,
+      int expectedLayout,
+      EntryReader<E> entry)
+      throws IOException {
+    int layout = in.readInt();
+    if (layout != expectedLayout) {
+      throw new CorruptIndexException(
+          luceneFormat
+              + " layout version "
+              + layout
+              + ", "
+              + quiverFormat
+              + " is defined over version "
+              + expectedLayout,
+          in);
+    }
+    List<E> entries = new ArrayList<>();
+    for (int number = in.readInt(); number != -1; number = in.readInt()) {
+      entries.add(entry.read(number, in));
+    }
+    return entries;
   }
 
   /** A {@link CorruptIndexException} about {@code fieldName} in the file {@code resource}. */
