@@ -30,6 +30,7 @@ import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.threadpool.ThreadPoolStats;
 
 /**
  * Quiver's inference pools on a real OpenSearch {@link ThreadPool} with tiny queues, and a real
@@ -124,6 +125,7 @@ class InferencePoolsTests {
       assertEquals(384, query.length);
     } finally {
       release.countDown();
+      awaitIdle(InferencePools.DOCUMENTS);
     }
   }
 
@@ -150,6 +152,7 @@ class InferencePoolsTests {
           cause.getMessage());
     } finally {
       release.countDown();
+      awaitIdle(InferencePools.QUERIES);
     }
   }
 
@@ -180,6 +183,23 @@ class InferencePoolsTests {
       String pool = kind == TextKind.QUERY ? ThreadPool.Names.SEARCH : ThreadPool.Names.WRITE;
       assertTrue(thread.get().contains("[" + pool + "]"), kind + " continued on " + thread.get());
     }
+  }
+
+  /**
+   * Waits until the pool has no running or queued job, so that a test which filled it does not
+   * leave the next test a full queue (the tests share one thread pool).
+   */
+  private void awaitIdle(String pool) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      for (ThreadPoolStats.Stats stats : threadPool.stats()) {
+        if (stats.getName().equals(pool) && stats.getActive() == 0 && stats.getQueue() == 0) {
+          return;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("pool [" + pool + "] still busy after 30 s");
   }
 
   private static Exception failure(CompletableFuture<?> future) {
