@@ -1,27 +1,10 @@
 package dev.quiver.ingest;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -38,14 +21,12 @@ import java.util.function.Supplier;
  * text's vector does not depend on its batch mates beyond float rounding (for a float model; see
  * {@link ModelConfig}).
  *
- * <p>Model outputs are written by ONNX Runtime into reused off-heap buffers, and only what is used
- * is read from them: the {@code [CLS]} row per text for {@code cls} pooling, the attended rows for
- * {@code mean} pooling and token vectors.
+ * <p>Model outputs are written by ONNX Runtime into reused off-heap buffers ({@link ModelSession}),
+ * and only what is used is read from them: the {@code [CLS]} row per text for {@code cls} pooling,
+ * the attended rows for {@code mean} pooling and token vectors.
  *
- * <p>The model may take {@code input_ids} (required), {@code attention_mask} and {@code
- * token_type_ids}, as int64 or int32 tensors; any other input is an error at {@link #open}. The
- * configured output is either {@code [batch, tokens, dims]} (pooled here) or {@code [batch, dims]}
- * (used as it is).
+ * <p>The model's inputs are those {@link ModelSession} feeds. The configured output is either
+ * {@code [batch, tokens, dims]} (pooled here) or {@code [batch, dims]} (used as it is).
  *
  * <p>Texts longer than the model's {@code max_tokens} are truncated, or cut into chunks embedded
  * separately when asked to ({@link LongText}).
@@ -69,45 +50,19 @@ public final class OnnxEmbedder implements AutoCloseable {
    */
   public static final double MAX_PADDING = 0.10;
 
-  static final String INPUT_IDS = "input_ids";
-  static final String ATTENTION_MASK = "attention_mask";
-  static final String TOKEN_TYPE_IDS = "token_type_ids";
-  private static final Set<String> FEEDABLE_INPUTS =
-      Set.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
-
   private final String modelName;
   private final ModelConfig config;
-  private final int batchSize;
-  private final OutputBuffers outputBuffers = new OutputBuffers();
-  private final AtomicLong modelRuns = new AtomicLong();
-  private final OrtEnvironment environment;
-  private final OrtSession.SessionOptions options;
-  private final OrtSession session;
+  private final ModelSession model;
   private final HfTokenizer tokenizer;
-  private final Map<String, OnnxJavaType> inputTypes;
-  private final int outputRank;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
   private OnnxEmbedder(
-      String modelName,
-      ModelConfig config,
-      int batchSize,
-      OrtEnvironment environment,
-      OrtSession.SessionOptions options,
-      OrtSession session,
-      HfTokenizer tokenizer,
-      Map<String, OnnxJavaType> inputTypes,
-      int outputRank) {
+      String modelName, ModelConfig config, ModelSession model, HfTokenizer tokenizer) {
     this.modelName = modelName;
     this.config = config;
-    this.batchSize = batchSize;
-    this.environment = environment;
-    this.options = options;
-    this.session = session;
+    this.model = model;
     this.tokenizer = tokenizer;
-    this.inputTypes = inputTypes;
-    this.outputRank = outputRank;
   }
 
   /**
@@ -121,60 +76,26 @@ public final class OnnxEmbedder implements AutoCloseable {
    *     or lacks the configured output or dimensions
    */
   public static OnnxEmbedder open(ModelFiles model, EmbedderSettings settings) throws IOException {
-    String name = model.name();
     ModelConfig config = model.config();
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
-    OrtSession.SessionOptions options = null;
-    OrtSession session = null;
+    ModelSession session = null;
     HfTokenizer tokenizer = null;
     try {
-      options = new OrtSession.SessionOptions();
-      options.setIntraOpNumThreads(settings.intraOpThreads());
-      options.setInterOpNumThreads(1);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      // Do not busy-wait between runs: the node has other work to do.
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      try {
-        session = environment.createSession(model.onnx().toString(), options);
-      } catch (OrtException e) {
-        throw new IllegalArgumentException(
-            "model [" + name + "]: cannot load [" + model.onnx() + "]: " + e.getMessage(), e);
-      }
-      Map<String, OnnxJavaType> inputTypes = inputTypes(name, session);
-      int outputRank = checkOutput(name, config, session);
-      if (config.maxBatch() > 1 && !inputTypes.containsKey(ATTENTION_MASK)) {
-        throw new IllegalArgumentException(
-            "model ["
-                + name
-                + "] has batching.max_batch "
-                + config.maxBatch()
-                + " but no ["
-                + ATTENTION_MASK
-                + "] input: padding would change its vectors; remove [batching]");
-      }
+      session =
+          ModelSession.open(
+              model.name(),
+              model.onnx(),
+              config,
+              config.dims(),
+              "quiver-model.json says dims =",
+              settings);
       tokenizer =
           HfTokenizer.open(model.tokenizer(), config.maxTokens(), settings.nativeCacheDir());
-      OnnxEmbedder embedder =
-          new OnnxEmbedder(
-              name,
-              config,
-              config.maxBatch(),
-              environment,
-              options,
-              session,
-              tokenizer,
-              inputTypes,
-              outputRank);
-      options = null;
+      OnnxEmbedder embedder = new OnnxEmbedder(model.name(), config, session, tokenizer);
       session = null;
       tokenizer = null;
       return embedder;
-    } catch (OrtException e) {
-      throw new IllegalArgumentException(
-          "model [" + name + "]: ONNX Runtime error: " + e.getMessage(), e);
     } finally {
-      closeQuietly(tokenizer, session, options);
+      closeQuietly(tokenizer, session);
     }
   }
 
@@ -278,7 +199,9 @@ public final class OnnxEmbedder implements AutoCloseable {
               (batch, output, indexes) -> {
                 for (int i = 0; i < batch.size(); i++) {
                   float[] v =
-                      outputRank == 2 ? row(output, i, config.dims()) : pool(batch, output, i);
+                      model.outputRank() == 2
+                          ? row(output, i, config.dims())
+                          : pool(batch, output, i);
                   vectors[indexes[i]] = config.normalize() ? VectorMath.normalize(v) : v;
                   weights[indexes[i]] = Math.max(1, batch.contentTokens(i));
                 }
@@ -341,7 +264,7 @@ public final class OnnxEmbedder implements AutoCloseable {
   public TextResults<float[][]> tokenVectorsEach(
       List<String> texts, TextKind kind, LongText longText) {
     Objects.requireNonNull(longText, "longText");
-    if (outputRank != 3) {
+    if (model.outputRank() != 3) {
       throw new IllegalStateException(
           "model ["
               + modelName
@@ -395,7 +318,7 @@ public final class OnnxEmbedder implements AutoCloseable {
 
   /** Model runs so far (for tests: how many batches texts were run in). */
   long modelRuns() {
-    return modelRuns.get();
+    return model.modelRuns();
   }
 
   /** Releases the ONNX session and the tokenizer, after running calls finish. */
@@ -407,19 +330,10 @@ public final class OnnxEmbedder implements AutoCloseable {
         return;
       }
       closed = true;
-      closeQuietly(tokenizer, session, options);
-      outputBuffers.clear();
+      closeQuietly(tokenizer, model);
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  /**
-   * Receives the output of one model run: {@code [batch, tokens, dims]} or {@code [batch, dims]}
-   * floats, row-major, valid only during the call.
-   */
-  private interface BatchConsumer {
-    void accept(TokenizedBatch batch, FloatBuffer output, int[] indexes);
   }
 
   /**
@@ -450,104 +364,15 @@ public final class OnnxEmbedder implements AutoCloseable {
   }
 
   /**
-   * Tokenizes each input, sorts the inputs by token count, cuts them into batches of up to {@code
-   * batchSize} consecutive inputs that pad at most {@link #MAX_PADDING} of their real tokens (so a
-   * batch never computes much more than its texts would alone), runs the model on each and hands
-   * each output to the consumer with the original indexes. Must hold the read lock.
+   * Tokenizes each input and runs the model on them in batches ({@link ModelSession#run}). Must
+   * hold the read lock.
    */
-  private void runLocked(List<String> inputs, BatchConsumer consumer) {
-    int[] lengths = new int[inputs.size()];
+  private void runLocked(List<String> inputs, ModelSession.BatchConsumer consumer) {
     List<HfTokenizer.Tokens> encodings = new ArrayList<>(inputs.size());
-    for (int i = 0; i < lengths.length; i++) {
-      encodings.add(tokenizer.encodeOne(inputs.get(i)));
-      lengths[i] = encodings.get(i).ids().length;
+    for (String input : inputs) {
+      encodings.add(tokenizer.encodeOne(input));
     }
-    Integer[] order = new Integer[inputs.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));
-    int start = 0;
-    while (start < order.length) {
-      int end = start + 1;
-      long tokens = lengths[order[start]];
-      while (end < order.length && end - start < batchSize) {
-        int next = lengths[order[end]]; // the longest so far: inputs are in increasing length
-        if ((double) next * (end - start + 1) > (tokens + next) * (1 + MAX_PADDING)) {
-          break;
-        }
-        tokens += next;
-        end++;
-      }
-      int[] indexes = new int[end - start];
-      List<HfTokenizer.Tokens> batch = new ArrayList<>(indexes.length);
-      for (int k = start; k < end; k++) {
-        indexes[k - start] = order[k];
-        batch.add(encodings.get(order[k]));
-      }
-      runBatch(tokenizer.pad(batch), indexes, consumer);
-      modelRuns.incrementAndGet();
-      start = end;
-    }
-  }
-
-  private void runBatch(TokenizedBatch batch, int[] indexes, BatchConsumer consumer) {
-    long[] shape = {batch.size(), batch.length()};
-    long[] outShape =
-        outputRank == 3
-            ? new long[] {batch.size(), batch.length(), config.dims()}
-            : new long[] {batch.size(), config.dims()};
-    long floats = (long) batch.size() * config.dims() * (outputRank == 3 ? batch.length() : 1);
-    Map<String, OnnxTensor> feed = new HashMap<>();
-    ByteBuffer buffer = outputBuffers.take(floats);
-    OnnxTensor pinned = null;
-    try {
-      for (Map.Entry<String, OnnxJavaType> input : inputTypes.entrySet()) {
-        long[] values =
-            switch (input.getKey()) {
-              case INPUT_IDS -> batch.inputIds();
-              case ATTENTION_MASK -> batch.attentionMask();
-              default -> batch.typeIds();
-            };
-        feed.put(input.getKey(), tensor(values, shape, input.getValue()));
-      }
-      FloatBuffer output = OutputBuffers.view(buffer, floats);
-      // ONNX Runtime writes the output into this buffer and checks it has the output's shape.
-      pinned = OnnxTensor.createTensor(environment, output, outShape);
-      try (OrtSession.Result result = session.run(feed, Map.of(config.output(), pinned))) {
-        consumer.accept(batch, output, indexes);
-      }
-    } catch (OrtException e) {
-      throw new IllegalStateException(
-          "model ["
-              + modelName
-              + "]: inference failed (output ["
-              + config.output()
-              + "] expected as "
-              + Arrays.toString(outShape)
-              + ", dims from quiver-model.json): "
-              + e.getMessage(),
-          e);
-    } finally {
-      for (OnnxTensor t : feed.values()) {
-        t.close();
-      }
-      if (pinned != null) {
-        pinned.close();
-      }
-      outputBuffers.release(buffer);
-    }
-  }
-
-  private OnnxTensor tensor(long[] values, long[] shape, OnnxJavaType type) throws OrtException {
-    if (type == OnnxJavaType.INT32) {
-      int[] ints = new int[values.length];
-      for (int i = 0; i < values.length; i++) {
-        ints[i] = Math.toIntExact(values[i]);
-      }
-      return OnnxTensor.createTensor(environment, IntBuffer.wrap(ints), shape);
-    }
-    return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
+    model.run(encodings, tokenizer::pad, consumer);
   }
 
   private static float[] row(FloatBuffer output, int index, int dims) {
@@ -585,100 +410,12 @@ public final class OnnxEmbedder implements AutoCloseable {
     return sum;
   }
 
-  private static Map<String, OnnxJavaType> inputTypes(String name, OrtSession session)
-      throws OrtException {
-    Map<String, NodeInfo> inputs = session.getInputInfo();
-    Set<String> unknown = new TreeSet<>(inputs.keySet());
-    unknown.removeAll(FEEDABLE_INPUTS);
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] requires inputs "
-              + unknown
-              + " that cannot be fed; supported inputs are "
-              + new TreeSet<>(FEEDABLE_INPUTS));
-    }
-    if (!inputs.containsKey(INPUT_IDS)) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] has no ["
-              + INPUT_IDS
-              + "] input; its inputs are "
-              + inputs.keySet());
-    }
-    Map<String, OnnxJavaType> types = new HashMap<>();
-    for (Map.Entry<String, NodeInfo> input : inputs.entrySet()) {
-      if (!(input.getValue().getInfo() instanceof TensorInfo info)
-          || (info.type != OnnxJavaType.INT64 && info.type != OnnxJavaType.INT32)) {
-        throw new IllegalArgumentException(
-            "model ["
-                + name
-                + "] input ["
-                + input.getKey()
-                + "] must be an int64 or int32 tensor, got "
-                + input.getValue().getInfo());
-      }
-      types.put(input.getKey(), info.type);
-    }
-    return Map.copyOf(types);
-  }
-
-  private static int checkOutput(String name, ModelConfig config, OrtSession session)
-      throws OrtException {
-    Map<String, NodeInfo> outputs = session.getOutputInfo();
-    NodeInfo output = outputs.get(config.output());
-    if (output == null) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] has no output ["
-              + config.output()
-              + "] (quiver-model.json key [output]); its outputs are "
-              + new TreeSet<>(outputs.keySet()));
-    }
-    if (!(output.getInfo() instanceof TensorInfo info)
-        || info.type != OnnxJavaType.FLOAT
-        || (info.getShape().length != 2 && info.getShape().length != 3)) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] output ["
-              + config.output()
-              + "] must be a float tensor [batch, tokens, dims] or [batch, dims], got "
-              + output.getInfo());
-    }
-    long[] shape = info.getShape();
-    long last = shape[shape.length - 1];
-    if (last > 0 && last != config.dims()) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] output ["
-              + config.output()
-              + "] has "
-              + last
-              + " dimensions but quiver-model.json says dims = "
-              + config.dims());
-    }
-    return shape.length;
-  }
-
-  private static void closeQuietly(
-      HfTokenizer tokenizer, OrtSession session, OrtSession.SessionOptions options) {
+  private static void closeQuietly(HfTokenizer tokenizer, ModelSession model) {
     if (tokenizer != null) {
       tokenizer.close();
     }
-    if (session != null) {
-      try {
-        session.close();
-      } catch (OrtException e) {
-        // nothing more can be done while releasing
-      }
-    }
-    if (options != null) {
-      options.close();
+    if (model != null) {
+      model.close();
     }
   }
 }
