@@ -31,6 +31,12 @@ import java.util.function.Supplier;
  * <p>Texts longer than the model's {@code max_tokens} are truncated, or cut into chunks embedded
  * separately when asked to ({@link LongText}).
  *
+ * <p>A late-interaction model ({@link ModelConfig#lateInteraction()}) gives token vectors only
+ * ({@link #tokenVectors}; {@link #embed} refuses it): for documents with the document marker and
+ * without skip-list tokens, for queries with the query marker and padded with the mask token to
+ * exactly {@code query_max_tokens} vectors (queries are never chunked), each row projected by the
+ * model's projection head if it has one, then L2-normalized; see {@link LateInteraction}.
+ *
  * <p>Thread-safe: {@link #embed} and {@link #tokenVectors} may run concurrently; {@link #close}
  * waits for running calls.
  */
@@ -54,15 +60,27 @@ public final class OnnxEmbedder implements AutoCloseable {
   private final ModelConfig config;
   private final ModelSession model;
   private final HfTokenizer tokenizer;
+  private final HfTokenizer queryTokenizer;
+  private final LateInteractionInputs late;
+  private final ProjectionHead projection;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
   private OnnxEmbedder(
-      String modelName, ModelConfig config, ModelSession model, HfTokenizer tokenizer) {
+      String modelName,
+      ModelConfig config,
+      ModelSession model,
+      HfTokenizer tokenizer,
+      HfTokenizer queryTokenizer,
+      LateInteractionInputs late,
+      ProjectionHead projection) {
     this.modelName = modelName;
     this.config = config;
     this.model = model;
     this.tokenizer = tokenizer;
+    this.queryTokenizer = queryTokenizer;
+    this.late = late;
+    this.projection = projection;
   }
 
   /**
@@ -77,26 +95,76 @@ public final class OnnxEmbedder implements AutoCloseable {
    */
   public static OnnxEmbedder open(ModelFiles model, EmbedderSettings settings) throws IOException {
     ModelConfig config = model.config();
+    LateInteraction settingsLate = config.lateInteraction();
+    LateInteractionInputs late = null;
+    ProjectionHead projection = null;
+    if (settingsLate != null) {
+      late = LateInteractionInputs.resolve(settingsLate, model.tokenizer());
+      if (!settingsLate.projection().isEmpty()) {
+        projection = projection(model);
+      }
+    }
     ModelSession session = null;
     HfTokenizer tokenizer = null;
+    HfTokenizer queryTokenizer = null;
     try {
       session =
           ModelSession.open(
               model.name(),
               model.onnx(),
               config,
-              config.dims(),
-              "quiver-model.json says dims =",
+              projection == null ? config.dims() : projection.inputDims(),
+              projection == null
+                  ? "quiver-model.json says dims ="
+                  : "the projection [" + settingsLate.projection() + "] takes",
               settings);
-      tokenizer =
-          HfTokenizer.open(model.tokenizer(), config.maxTokens(), settings.nativeCacheDir());
-      OnnxEmbedder embedder = new OnnxEmbedder(model.name(), config, session, tokenizer);
+      if (late != null && session.outputRank() != 3) {
+        throw new IllegalArgumentException(
+            "model ["
+                + model.name()
+                + "] has late_interaction but its output ["
+                + config.output()
+                + "] is pooled ([batch, dims]); token vectors need a [batch, tokens, dims] output");
+      }
+      int documentTokens =
+          config.maxTokens() - (late == null ? 0 : settingsLate.markerTokens(TextKind.DOCUMENT));
+      tokenizer = HfTokenizer.open(model.tokenizer(), documentTokens, settings.nativeCacheDir());
+      queryTokenizer =
+          late == null
+              ? tokenizer
+              : HfTokenizer.open(
+                  model.tokenizer(),
+                  settingsLate.queryMaxTokens() - settingsLate.markerTokens(TextKind.QUERY),
+                  settings.nativeCacheDir());
+      OnnxEmbedder embedder =
+          new OnnxEmbedder(
+              model.name(), config, session, tokenizer, queryTokenizer, late, projection);
       session = null;
       tokenizer = null;
+      queryTokenizer = null;
       return embedder;
     } finally {
+      if (queryTokenizer != tokenizer && queryTokenizer != null) {
+        queryTokenizer.close();
+      }
       closeQuietly(tokenizer, session);
     }
+  }
+
+  private static ProjectionHead projection(ModelFiles model) throws IOException {
+    ProjectionHead projection = ProjectionHead.read(model.projection());
+    if (projection.outputDims() != model.config().dims()) {
+      throw new IllegalArgumentException(
+          "model ["
+              + model.name()
+              + "]: the projection ["
+              + model.projection().getFileName()
+              + "] gives "
+              + projection.outputDims()
+              + " dimensions but quiver-model.json says dims = "
+              + model.config().dims());
+    }
+    return projection;
   }
 
   /**
@@ -189,6 +257,13 @@ public final class OnnxEmbedder implements AutoCloseable {
    */
   public TextResults<float[]> embedEach(List<String> texts, TextKind kind, LongText longText) {
     Objects.requireNonNull(longText, "longText");
+    if (late != null) {
+      throw new IllegalArgumentException(
+          "model ["
+              + modelName
+              + "] is a late-interaction model (quiver-model.json key [late_interaction]): it"
+              + " gives token vectors only, not dense vectors");
+    }
     return locked(
         () -> {
           InputPlan plan = plan(texts, kind, longText);
@@ -196,6 +271,7 @@ public final class OnnxEmbedder implements AutoCloseable {
           int[] weights = new int[plan.inputs().size()];
           runLocked(
               plan.inputs(),
+              kind,
               (batch, output, indexes) -> {
                 for (int i = 0; i < batch.size(); i++) {
                   float[] v =
@@ -253,7 +329,9 @@ public final class OnnxEmbedder implements AutoCloseable {
 
   /**
    * Per-token vectors as {@link #tokenVectors(List, TextKind, LongText)} gives them, each text
-   * succeeding or failing on its own (see {@link #embedEach}).
+   * succeeding or failing on its own (see {@link #embedEach}). For a late-interaction model, the
+   * vectors are those {@link LateInteraction} describes: a query ({@link TextKind#QUERY}) always
+   * gets exactly {@code query_max_tokens} vectors, whatever {@code longText} says.
    *
    * @param texts the texts
    * @param kind query or document, which selects the prefix
@@ -278,16 +356,18 @@ public final class OnnxEmbedder implements AutoCloseable {
           float[][][] chunks = new float[plan.inputs().size()][][];
           runLocked(
               plan.inputs(),
+              kind,
               (batch, output, indexes) -> {
-                int dims = config.dims();
                 for (int i = 0; i < batch.size(); i++) {
-                  float[][] vectors = new float[batch.contentTokens(i)][];
+                  int count = 0;
+                  for (int j = 0; j < batch.length(); j++) {
+                    count += keeps(batch, i, j, kind) ? 1 : 0;
+                  }
+                  float[][] vectors = new float[count][];
                   int n = 0;
                   for (int j = 0; j < batch.length(); j++) {
-                    if (batch.isContent(i, j)) {
-                      float[] v = new float[dims];
-                      output.get((i * batch.length() + j) * dims, v);
-                      vectors[n++] = VectorMath.normalize(v);
+                    if (keeps(batch, i, j, kind)) {
+                      vectors[n++] = VectorMath.normalize(tokenRow(output, i * batch.length() + j));
                     }
                   }
                   chunks[indexes[i]] = vectors;
@@ -330,6 +410,9 @@ public final class OnnxEmbedder implements AutoCloseable {
         return;
       }
       closed = true;
+      if (queryTokenizer != tokenizer) {
+        queryTokenizer.close();
+      }
       closeQuietly(tokenizer, model);
     } finally {
       lock.writeLock().unlock();
@@ -341,13 +424,39 @@ public final class OnnxEmbedder implements AutoCloseable {
    * to a start that truncates to the same tokens (so a text of megabytes is not tokenized whole).
    */
   private InputPlan plan(List<String> texts, TextKind kind, LongText longText) {
+    HfTokenizer t = tokenizer(kind);
+    boolean chunk = longText == LongText.CHUNK && !(late != null && kind == TextKind.QUERY);
     return InputPlan.of(
         texts,
         config.prefix(kind),
-        longText == LongText.CHUNK
-            ? (prefix, text) -> tokenizer.chunk(prefix, text, MAX_CHUNKS)
+        chunk
+            ? (prefix, text) -> t.chunk(prefix, text, MAX_CHUNKS)
             : (prefix, text) ->
-                new HfTokenizer.Chunks(List.of(tokenizer.truncationCut(prefix, text)), new int[1]));
+                new HfTokenizer.Chunks(List.of(t.truncationCut(prefix, text)), new int[1]));
+  }
+
+  /** The tokenizer of a kind of text: late-interaction queries have their own length. */
+  private HfTokenizer tokenizer(TextKind kind) {
+    return kind == TextKind.QUERY ? queryTokenizer : tokenizer;
+  }
+
+  /**
+   * Whether a position of a text of a batch gives a token vector: a content token, or for a
+   * late-interaction model what {@link LateInteractionInputs#keeps} says.
+   */
+  private boolean keeps(TokenizedBatch batch, int text, int position, TextKind kind) {
+    return late == null ? batch.isContent(text, position) : late.keeps(batch, text, position, kind);
+  }
+
+  /** The vector of one token row of the output (row-major [batch * tokens]), projected if set. */
+  private float[] tokenRow(FloatBuffer output, int row) {
+    int offset = row * model.outputDims();
+    if (projection != null) {
+      return projection.apply(output, offset);
+    }
+    float[] v = new float[config.dims()];
+    output.get(offset, v);
+    return v;
   }
 
   /** Runs a body under the read lock, after checking the embedder is open. */
@@ -367,12 +476,14 @@ public final class OnnxEmbedder implements AutoCloseable {
    * Tokenizes each input and runs the model on them in batches ({@link ModelSession#run}). Must
    * hold the read lock.
    */
-  private void runLocked(List<String> inputs, ModelSession.BatchConsumer consumer) {
+  private void runLocked(List<String> inputs, TextKind kind, ModelSession.BatchConsumer consumer) {
+    HfTokenizer t = tokenizer(kind);
     List<HfTokenizer.Tokens> encodings = new ArrayList<>(inputs.size());
     for (String input : inputs) {
-      encodings.add(tokenizer.encodeOne(input));
+      HfTokenizer.Tokens tokens = t.encodeOne(input);
+      encodings.add(late == null ? tokens : late.prepare(tokens, kind));
     }
-    model.run(encodings, tokenizer::pad, consumer);
+    model.run(encodings, t::pad, consumer);
   }
 
   private static float[] row(FloatBuffer output, int index, int dims) {
