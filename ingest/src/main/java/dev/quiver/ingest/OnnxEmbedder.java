@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -256,6 +257,41 @@ public final class OnnxEmbedder implements AutoCloseable {
    * @return per text its vector or its failure, in order
    */
   public TextResults<float[]> embedEach(List<String> texts, TextKind kind, LongText longText) {
+    return chunkedEach(
+        texts,
+        kind,
+        longText,
+        (plan, chunks) ->
+            plan.combineVectors(chunks.vectors(), chunks.weights(), config.normalize()));
+  }
+
+  /**
+   * Embeds texts into one dense vector per chunk, each text succeeding or failing on its own: with
+   * {@link LongText#CHUNK}, a text is cut into chunks as {@link #embed(List, TextKind, LongText)}
+   * cuts it, and gets the vector of each chunk (pooled, normalized as configured), in order,
+   * instead of their mean; a text that fits is one chunk. With {@link LongText#TRUNCATE}, every
+   * text is one chunk.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @param longText what to do with texts longer than {@code max_tokens}
+   * @return per text its chunk vectors (one at least) or its failure, in order
+   */
+  public TextResults<float[][]> chunkVectorsEach(
+      List<String> texts, TextKind kind, LongText longText) {
+    return chunkedEach(
+        texts, kind, longText, (plan, chunks) -> plan.combineChunks(chunks.vectors()));
+  }
+
+  /** The dense vectors of a plan's inputs, and each input's content tokens. */
+  private record InputVectors(float[][] vectors, int[] weights) {}
+
+  /** Embeds each input of the texts' plan into one dense vector, then combines them per text. */
+  private <T> TextResults<T> chunkedEach(
+      List<String> texts,
+      TextKind kind,
+      LongText longText,
+      BiFunction<InputPlan, InputVectors, List<T>> combine) {
     Objects.requireNonNull(longText, "longText");
     if (late != null) {
       throw new IllegalArgumentException(
@@ -283,9 +319,7 @@ public final class OnnxEmbedder implements AutoCloseable {
                 }
               });
           return new TextResults<>(
-              modelName,
-              plan.combineVectors(vectors, weights, config.normalize()),
-              plan.failures());
+              modelName, combine.apply(plan, new InputVectors(vectors, weights)), plan.failures());
         });
   }
 
