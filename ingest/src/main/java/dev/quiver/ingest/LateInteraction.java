@@ -45,10 +45,11 @@ import java.util.function.BiFunction;
  *       have {@code dims} dimensions (an export that includes the head).
  * </ul>
  *
- * Each token vector, projected or not, is L2-normalized. Query vectors are every position of the
- * query (special tokens, marker and mask tokens included); document vectors are every attended
- * position (special tokens and marker included) whose token is not in the skip list, as ColBERT and
- * PyLate compute them.
+ * A document chunked ({@link LongText#CHUNK}) has each chunk laid out so, and gets its chunks'
+ * vectors in order; a query is never chunked. Each token vector, projected or not, is
+ * L2-normalized. Query vectors are every position of the query (special tokens, marker and mask
+ * tokens included); document vectors are every attended position (special tokens and marker
+ * included) whose token is not in the skip list, as ColBERT and PyLate compute them.
  *
  * @param queryMarker token inserted into queries, empty for none
  * @param documentMarker token inserted into documents, empty for none

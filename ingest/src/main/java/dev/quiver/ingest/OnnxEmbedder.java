@@ -60,9 +60,7 @@ public final class OnnxEmbedder implements AutoCloseable {
   private final String modelName;
   private final ModelConfig config;
   private final ModelSession model;
-  private final HfTokenizer tokenizer;
-  private final HfTokenizer queryTokenizer;
-  private final LateInteractionInputs late;
+  private final ModelTokenizers tokenizers;
   private final ProjectionHead projection;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
@@ -71,16 +69,12 @@ public final class OnnxEmbedder implements AutoCloseable {
       String modelName,
       ModelConfig config,
       ModelSession model,
-      HfTokenizer tokenizer,
-      HfTokenizer queryTokenizer,
-      LateInteractionInputs late,
+      ModelTokenizers tokenizers,
       ProjectionHead projection) {
     this.modelName = modelName;
     this.config = config;
     this.model = model;
-    this.tokenizer = tokenizer;
-    this.queryTokenizer = queryTokenizer;
-    this.late = late;
+    this.tokenizers = tokenizers;
     this.projection = projection;
   }
 
@@ -96,18 +90,9 @@ public final class OnnxEmbedder implements AutoCloseable {
    */
   public static OnnxEmbedder open(ModelFiles model, EmbedderSettings settings) throws IOException {
     ModelConfig config = model.config();
-    LateInteraction settingsLate = config.lateInteraction();
-    LateInteractionInputs late = null;
-    ProjectionHead projection = null;
-    if (settingsLate != null) {
-      late = LateInteractionInputs.resolve(settingsLate, model.tokenizer());
-      if (!settingsLate.projection().isEmpty()) {
-        projection = projection(model);
-      }
-    }
+    ProjectionHead projection = model.projection() == null ? null : projection(model);
     ModelSession session = null;
-    HfTokenizer tokenizer = null;
-    HfTokenizer queryTokenizer = null;
+    ModelTokenizers tokenizers = null;
     try {
       session =
           ModelSession.open(
@@ -117,9 +102,9 @@ public final class OnnxEmbedder implements AutoCloseable {
               projection == null ? config.dims() : projection.inputDims(),
               projection == null
                   ? "quiver-model.json says dims ="
-                  : "the projection [" + settingsLate.projection() + "] takes",
+                  : "the projection [" + model.projection().getFileName() + "] takes",
               settings);
-      if (late != null && session.outputRank() != 3) {
+      if (config.isLateInteraction() && session.outputRank() != 3) {
         throw new IllegalArgumentException(
             "model ["
                 + model.name()
@@ -127,28 +112,14 @@ public final class OnnxEmbedder implements AutoCloseable {
                 + config.output()
                 + "] is pooled ([batch, dims]); token vectors need a [batch, tokens, dims] output");
       }
-      int documentTokens =
-          config.maxTokens() - (late == null ? 0 : settingsLate.markerTokens(TextKind.DOCUMENT));
-      tokenizer = HfTokenizer.open(model.tokenizer(), documentTokens, settings.nativeCacheDir());
-      queryTokenizer =
-          late == null
-              ? tokenizer
-              : HfTokenizer.open(
-                  model.tokenizer(),
-                  settingsLate.queryMaxTokens() - settingsLate.markerTokens(TextKind.QUERY),
-                  settings.nativeCacheDir());
+      tokenizers = ModelTokenizers.open(model, settings.nativeCacheDir());
       OnnxEmbedder embedder =
-          new OnnxEmbedder(
-              model.name(), config, session, tokenizer, queryTokenizer, late, projection);
+          new OnnxEmbedder(model.name(), config, session, tokenizers, projection);
       session = null;
-      tokenizer = null;
-      queryTokenizer = null;
+      tokenizers = null;
       return embedder;
     } finally {
-      if (queryTokenizer != tokenizer && queryTokenizer != null) {
-        queryTokenizer.close();
-      }
-      closeQuietly(tokenizer, session);
+      closeQuietly(tokenizers, session);
     }
   }
 
@@ -293,7 +264,7 @@ public final class OnnxEmbedder implements AutoCloseable {
       LongText longText,
       BiFunction<InputPlan, InputVectors, List<T>> combine) {
     Objects.requireNonNull(longText, "longText");
-    if (late != null) {
+    if (config.isLateInteraction()) {
       throw new IllegalArgumentException(
           "model ["
               + modelName
@@ -395,12 +366,12 @@ public final class OnnxEmbedder implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                   int count = 0;
                   for (int j = 0; j < batch.length(); j++) {
-                    count += keeps(batch, i, j, kind) ? 1 : 0;
+                    count += tokenizers.keeps(batch, i, j, kind) ? 1 : 0;
                   }
                   float[][] vectors = new float[count][];
                   int n = 0;
                   for (int j = 0; j < batch.length(); j++) {
-                    if (keeps(batch, i, j, kind)) {
+                    if (tokenizers.keeps(batch, i, j, kind)) {
                       vectors[n++] = VectorMath.normalize(tokenRow(output, i * batch.length() + j));
                     }
                   }
@@ -435,7 +406,7 @@ public final class OnnxEmbedder implements AutoCloseable {
     return model.modelRuns();
   }
 
-  /** Releases the ONNX session and the tokenizer, after running calls finish. */
+  /** Releases the ONNX session and the tokenizers, after running calls finish. */
   @Override
   public void close() {
     lock.writeLock().lock();
@@ -444,10 +415,7 @@ public final class OnnxEmbedder implements AutoCloseable {
         return;
       }
       closed = true;
-      if (queryTokenizer != tokenizer) {
-        queryTokenizer.close();
-      }
-      closeQuietly(tokenizer, model);
+      closeQuietly(tokenizers, model);
     } finally {
       lock.writeLock().unlock();
     }
@@ -458,8 +426,8 @@ public final class OnnxEmbedder implements AutoCloseable {
    * to a start that truncates to the same tokens (so a text of megabytes is not tokenized whole).
    */
   private InputPlan plan(List<String> texts, TextKind kind, LongText longText) {
-    HfTokenizer t = tokenizer(kind);
-    boolean chunk = longText == LongText.CHUNK && !(late != null && kind == TextKind.QUERY);
+    HfTokenizer t = tokenizers.of(kind);
+    boolean chunk = longText == LongText.CHUNK && tokenizers.chunks(kind);
     return InputPlan.of(
         texts,
         config.prefix(kind),
@@ -467,19 +435,6 @@ public final class OnnxEmbedder implements AutoCloseable {
             ? (prefix, text) -> t.chunk(prefix, text, MAX_CHUNKS)
             : (prefix, text) ->
                 new HfTokenizer.Chunks(List.of(t.truncationCut(prefix, text)), new int[1]));
-  }
-
-  /** The tokenizer of a kind of text: late-interaction queries have their own length. */
-  private HfTokenizer tokenizer(TextKind kind) {
-    return kind == TextKind.QUERY ? queryTokenizer : tokenizer;
-  }
-
-  /**
-   * Whether a position of a text of a batch gives a token vector: a content token, or for a
-   * late-interaction model what {@link LateInteractionInputs#keeps} says.
-   */
-  private boolean keeps(TokenizedBatch batch, int text, int position, TextKind kind) {
-    return late == null ? batch.isContent(text, position) : late.keeps(batch, text, position, kind);
   }
 
   /** The vector of one token row of the output (row-major [batch * tokens]), projected if set. */
@@ -511,13 +466,11 @@ public final class OnnxEmbedder implements AutoCloseable {
    * hold the read lock.
    */
   private void runLocked(List<String> inputs, TextKind kind, ModelSession.BatchConsumer consumer) {
-    HfTokenizer t = tokenizer(kind);
     List<HfTokenizer.Tokens> encodings = new ArrayList<>(inputs.size());
     for (String input : inputs) {
-      HfTokenizer.Tokens tokens = t.encodeOne(input);
-      encodings.add(late == null ? tokens : late.prepare(tokens, kind));
+      encodings.add(tokenizers.encode(input, kind));
     }
-    model.run(encodings, t::pad, consumer);
+    model.run(encodings, tokenizers.of(kind)::pad, consumer);
   }
 
   private static float[] row(FloatBuffer output, int index, int dims) {
@@ -555,9 +508,9 @@ public final class OnnxEmbedder implements AutoCloseable {
     return sum;
   }
 
-  private static void closeQuietly(HfTokenizer tokenizer, ModelSession model) {
-    if (tokenizer != null) {
-      tokenizer.close();
+  private static void closeQuietly(ModelTokenizers tokenizers, ModelSession model) {
+    if (tokenizers != null) {
+      tokenizers.close();
     }
     if (model != null) {
       model.close();
