@@ -205,6 +205,23 @@ public final class EmbeddingService implements AutoCloseable {
   }
 
   /**
+   * Queues the dense embedding of texts into one vector per chunk, each text succeeding or failing
+   * on its own.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @param longText what to do with texts longer than the model's {@code max_tokens}
+   * @return a future of each text's chunk vectors or failure
+   * @see OnnxEmbedder#chunkVectorsEach(List, TextKind, LongText)
+   */
+  public CompletableFuture<TextResults<float[][]>> chunkVectorsEach(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind, LongText longText) {
+    List<String> copy = new ArrayList<>(texts);
+    return submit(() -> embedder.chunkVectorsEach(copy, kind, longText));
+  }
+
+  /**
    * Queues the computation of per-token vectors, each text succeeding or failing on its own.
    *
    * @param embedder the embedder

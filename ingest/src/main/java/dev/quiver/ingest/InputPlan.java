@@ -90,6 +90,21 @@ record InputPlan(
     return Arrays.asList(result);
   }
 
+  /**
+   * The vectors of each text's inputs (its chunks, in order); null for a failed text.
+   *
+   * @param vectors per input, its vector
+   */
+  List<float[][]> combineChunks(float[][] vectors) {
+    float[][][] result = new float[firstChunk.length - 1][][];
+    for (int t = 0; t < result.length; t++) {
+      if (!failed(t)) {
+        result[t] = Arrays.copyOfRange(vectors, firstChunk[t], firstChunk[t + 1]);
+      }
+    }
+    return Arrays.asList(result);
+  }
+
   private static float[] mean(
       float[][] vectors, int[] weights, int from, int to, boolean normalize) {
     if (to - from == 1) {

@@ -22,7 +22,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code dims} (required, integer 1..65536): size of the embedding vectors;
- *   <li>{@code pooling} (required, {@code cls} or {@code mean}): how token vectors are pooled;
+ *   <li>{@code pooling} ({@code cls} or {@code mean}; required unless {@code late_interaction} is
+ *       set): how token vectors are pooled;
  *   <li>{@code max_tokens} (required, integer 1..65536): the most tokens the model is run on,
  *       special tokens included; longer texts are truncated to it, or cut into chunks of at most
  *       this many tokens (see {@link LongText});
@@ -37,7 +38,13 @@ import java.util.Set;
  *       padded to the longest of them and masked. Only for models whose output for a text does not
  *       depend on its batch mates: float (fp32/fp16) exports, not dynamically quantized int8 ones
  *       such as the default model, which quantize activations with one range per run. The model
- *       must take an {@code attention_mask} input.
+ *       must take an {@code attention_mask} input;
+ *   <li>{@code late_interaction} (optional object, default absent): makes the model a
+ *       late-interaction (ColBERT-style) model, which gives token vectors only, for documents and
+ *       queries, with the markers, query augmentation, skip list and projection head described in
+ *       {@link LateInteraction} ({@code {}} takes ColBERT's defaults). Cannot be combined with
+ *       {@code query_prefix} or {@code document_prefix} (the markers take their place). With a
+ *       {@code projection}, {@code dims} is the projection's output size.
  * </ul>
  *
  * Any other key, a duplicated key or a value of the wrong type is an error.
@@ -50,6 +57,7 @@ import java.util.Set;
  * @param documentPrefix text put in front of documents
  * @param output name of the ONNX output holding token vectors or pooled vectors
  * @param maxBatch the most texts per model run (1: each text runs alone)
+ * @param lateInteraction the late-interaction settings, null for an ordinary (dense) model
  */
 public record ModelConfig(
     int dims,
@@ -59,7 +67,8 @@ public record ModelConfig(
     String queryPrefix,
     String documentPrefix,
     String output,
-    int maxBatch) {
+    int maxBatch,
+    LateInteraction lateInteraction) {
 
   /** The file name of a model's configuration inside its directory. */
   public static final String FILE_NAME = "quiver-model.json";
@@ -77,7 +86,8 @@ public record ModelConfig(
           "query_prefix",
           "document_prefix",
           "output",
-          "batching");
+          "batching",
+          "late_interaction");
   private static final Set<String> BATCHING_KEYS = Set.of("max_batch");
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -87,7 +97,9 @@ public record ModelConfig(
 
   /** Checks the values. */
   public ModelConfig {
-    Objects.requireNonNull(pooling, "pooling");
+    if (lateInteraction == null) {
+      Objects.requireNonNull(pooling, "pooling");
+    }
     Objects.requireNonNull(queryPrefix, "queryPrefix");
     Objects.requireNonNull(documentPrefix, "documentPrefix");
     Objects.requireNonNull(output, "output");
@@ -105,6 +117,40 @@ public record ModelConfig(
       throw new IllegalArgumentException(
           "max_batch must be in [1, " + MAX_BATCH + "], got " + maxBatch);
     }
+    if (lateInteraction != null) {
+      checkLateInteraction(lateInteraction, maxTokens, queryPrefix, documentPrefix);
+    }
+  }
+
+  private static void checkLateInteraction(
+      LateInteraction late, int maxTokens, String queryPrefix, String documentPrefix) {
+    if (!queryPrefix.isEmpty() || !documentPrefix.isEmpty()) {
+      throw new IllegalArgumentException(
+          "query_prefix and document_prefix cannot be combined with late_interaction: use its"
+              + " query_marker and document_marker");
+    }
+    if (late.queryMaxTokens() > maxTokens) {
+      throw new IllegalArgumentException(
+          "late_interaction.query_max_tokens ("
+              + late.queryMaxTokens()
+              + ") must not exceed max_tokens ("
+              + maxTokens
+              + ")");
+    }
+    if (maxTokens - late.markerTokens(TextKind.DOCUMENT) < 2) {
+      throw new IllegalArgumentException(
+          "max_tokens " + maxTokens + " leaves no room for the document marker and special tokens");
+    }
+  }
+
+  /**
+   * Whether this is a late-interaction model ({@link #lateInteraction()} set): it gives token
+   * vectors only.
+   *
+   * @return true for a late-interaction model
+   */
+  public boolean isLateInteraction() {
+    return lateInteraction != null;
   }
 
   /**
@@ -126,7 +172,7 @@ public record ModelConfig(
       String queryPrefix,
       String documentPrefix,
       String output) {
-    this(dims, pooling, normalize, maxTokens, queryPrefix, documentPrefix, output, 1);
+    this(dims, pooling, normalize, maxTokens, queryPrefix, documentPrefix, output, 1, null);
   }
 
   /**
@@ -137,7 +183,15 @@ public record ModelConfig(
    */
   public ModelConfig withMaxBatch(int maxBatch) {
     return new ModelConfig(
-        dims, pooling, normalize, maxTokens, queryPrefix, documentPrefix, output, maxBatch);
+        dims,
+        pooling,
+        normalize,
+        maxTokens,
+        queryPrefix,
+        documentPrefix,
+        output,
+        maxBatch,
+        lateInteraction);
   }
 
   /**
@@ -194,12 +248,17 @@ public record ModelConfig(
       }
     }
     Fields fields = new Fields(root, source);
-    String poolingValue = fields.requiredString("pooling");
-    Pooling pooling;
-    try {
-      pooling = Pooling.fromConfigValue(poolingValue);
-    } catch (IllegalArgumentException e) {
-      throw fields.invalid("pooling", e.getMessage());
+    JsonNode lateNode = root.get("late_interaction");
+    LateInteraction late =
+        lateNode == null ? null : LateInteraction.parse(lateNode, fields::invalid);
+    Pooling pooling = null;
+    if (late == null || root.get("pooling") != null) {
+      String poolingValue = fields.requiredString("pooling");
+      try {
+        pooling = Pooling.fromConfigValue(poolingValue);
+      } catch (IllegalArgumentException e) {
+        throw fields.invalid("pooling", e.getMessage());
+      }
     }
     int dims = fields.requiredSize("dims");
     int maxTokens = fields.requiredSize("max_tokens");
@@ -207,15 +266,16 @@ public record ModelConfig(
     if (output.isBlank()) {
       throw fields.invalid("output", "must not be empty");
     }
-    return new ModelConfig(
-        dims,
-        pooling,
-        fields.optionalBoolean("normalize", true),
-        maxTokens,
-        fields.optionalString("query_prefix", ""),
-        fields.optionalString("document_prefix", ""),
-        output,
-        fields.maxBatch());
+    boolean normalize = fields.optionalBoolean("normalize", true);
+    String queryPrefix = fields.optionalString("query_prefix", "");
+    String documentPrefix = fields.optionalString("document_prefix", "");
+    int maxBatch = fields.maxBatch();
+    try {
+      return new ModelConfig(
+          dims, pooling, normalize, maxTokens, queryPrefix, documentPrefix, output, maxBatch, late);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("[" + source + "] " + e.getMessage(), e);
+    }
   }
 
   /**

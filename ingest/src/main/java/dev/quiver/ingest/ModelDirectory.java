@@ -89,19 +89,14 @@ public final class ModelDirectory {
     }
     Path directory = insideRoot(name, candidate, realRoot);
     for (String file : REQUIRED_FILES) {
-      Path path = directory.resolve(file);
-      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-        throw new IllegalArgumentException(
-            "model [" + name + "] is missing file [" + file + "] in [" + directory + "]");
-      }
-      Path real = insideRoot(name, path, realRoot);
-      if (!Files.isRegularFile(real)) {
-        throw new IllegalArgumentException(
-            "model [" + name + "] file [" + file + "] is not a regular file: [" + path + "]");
-      }
+      checkFile(name, directory, file, realRoot);
     }
     ModelConfig config = ModelConfig.read(directory.resolve(ModelConfig.FILE_NAME));
-    return new ModelFiles(name, directory, config);
+    ModelFiles files = new ModelFiles(name, directory, config);
+    if (files.projection() != null) {
+      checkFile(name, directory, files.projection().getFileName().toString(), realRoot);
+    }
+    return files;
   }
 
   /**
@@ -125,6 +120,21 @@ public final class ModelDirectory {
       return names;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list models root [" + root + "]", e);
+    }
+  }
+
+  /** Checks that a file of the model exists, is a regular file and stays inside the root. */
+  private static void checkFile(String name, Path directory, String file, Path realRoot)
+      throws IOException {
+    Path path = directory.resolve(file);
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException(
+          "model [" + name + "] is missing file [" + file + "] in [" + directory + "]");
+    }
+    Path real = insideRoot(name, path, realRoot);
+    if (!Files.isRegularFile(real)) {
+      throw new IllegalArgumentException(
+          "model [" + name + "] file [" + file + "] is not a regular file: [" + path + "]");
     }
   }
 

@@ -43,4 +43,16 @@ public record ModelFiles(String name, Path directory, ModelConfig config) {
   public Path tokenizer() {
     return directory.resolve(TOKENIZER_FILE);
   }
+
+  /**
+   * The projection head of a late-interaction model, if its configuration names one.
+   *
+   * @return {@code <directory>/<late_interaction.projection>}, or null if there is none
+   */
+  public Path projection() {
+    LateInteraction late = config.lateInteraction();
+    return late == null || late.projection().isEmpty()
+        ? null
+        : directory.resolve(late.projection());
+  }
 }

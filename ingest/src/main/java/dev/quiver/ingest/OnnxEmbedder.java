@@ -1,29 +1,13 @@
 package dev.quiver.ingest;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -38,17 +22,21 @@ import java.util.function.Supplier;
  * text's vector does not depend on its batch mates beyond float rounding (for a float model; see
  * {@link ModelConfig}).
  *
- * <p>Model outputs are written by ONNX Runtime into reused off-heap buffers, and only what is used
- * is read from them: the {@code [CLS]} row per text for {@code cls} pooling, the attended rows for
- * {@code mean} pooling and token vectors.
+ * <p>Model outputs are written by ONNX Runtime into reused off-heap buffers ({@link ModelSession}),
+ * and only what is used is read from them: the {@code [CLS]} row per text for {@code cls} pooling,
+ * the attended rows for {@code mean} pooling and token vectors.
  *
- * <p>The model may take {@code input_ids} (required), {@code attention_mask} and {@code
- * token_type_ids}, as int64 or int32 tensors; any other input is an error at {@link #open}. The
- * configured output is either {@code [batch, tokens, dims]} (pooled here) or {@code [batch, dims]}
- * (used as it is).
+ * <p>The model's inputs are those {@link ModelSession} feeds. The configured output is either
+ * {@code [batch, tokens, dims]} (pooled here) or {@code [batch, dims]} (used as it is).
  *
  * <p>Texts longer than the model's {@code max_tokens} are truncated, or cut into chunks embedded
  * separately when asked to ({@link LongText}).
+ *
+ * <p>A late-interaction model ({@link ModelConfig#lateInteraction()}) gives token vectors only
+ * ({@link #tokenVectors}; {@link #embed} refuses it): for documents with the document marker and
+ * without skip-list tokens, for queries with the query marker and padded with the mask token to
+ * exactly {@code query_max_tokens} vectors (queries are never chunked), each row projected by the
+ * model's projection head if it has one, then L2-normalized; see {@link LateInteraction}.
  *
  * <p>Thread-safe: {@link #embed} and {@link #tokenVectors} may run concurrently; {@link #close}
  * waits for running calls.
@@ -69,45 +57,25 @@ public final class OnnxEmbedder implements AutoCloseable {
    */
   public static final double MAX_PADDING = 0.10;
 
-  static final String INPUT_IDS = "input_ids";
-  static final String ATTENTION_MASK = "attention_mask";
-  static final String TOKEN_TYPE_IDS = "token_type_ids";
-  private static final Set<String> FEEDABLE_INPUTS =
-      Set.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
-
   private final String modelName;
   private final ModelConfig config;
-  private final int batchSize;
-  private final OutputBuffers outputBuffers = new OutputBuffers();
-  private final AtomicLong modelRuns = new AtomicLong();
-  private final OrtEnvironment environment;
-  private final OrtSession.SessionOptions options;
-  private final OrtSession session;
-  private final HfTokenizer tokenizer;
-  private final Map<String, OnnxJavaType> inputTypes;
-  private final int outputRank;
+  private final ModelSession model;
+  private final ModelTokenizers tokenizers;
+  private final ProjectionHead projection;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
   private OnnxEmbedder(
       String modelName,
       ModelConfig config,
-      int batchSize,
-      OrtEnvironment environment,
-      OrtSession.SessionOptions options,
-      OrtSession session,
-      HfTokenizer tokenizer,
-      Map<String, OnnxJavaType> inputTypes,
-      int outputRank) {
+      ModelSession model,
+      ModelTokenizers tokenizers,
+      ProjectionHead projection) {
     this.modelName = modelName;
     this.config = config;
-    this.batchSize = batchSize;
-    this.environment = environment;
-    this.options = options;
-    this.session = session;
-    this.tokenizer = tokenizer;
-    this.inputTypes = inputTypes;
-    this.outputRank = outputRank;
+    this.model = model;
+    this.tokenizers = tokenizers;
+    this.projection = projection;
   }
 
   /**
@@ -121,61 +89,54 @@ public final class OnnxEmbedder implements AutoCloseable {
    *     or lacks the configured output or dimensions
    */
   public static OnnxEmbedder open(ModelFiles model, EmbedderSettings settings) throws IOException {
-    String name = model.name();
     ModelConfig config = model.config();
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
-    OrtSession.SessionOptions options = null;
-    OrtSession session = null;
-    HfTokenizer tokenizer = null;
+    ProjectionHead projection = model.projection() == null ? null : projection(model);
+    ModelSession session = null;
+    ModelTokenizers tokenizers = null;
     try {
-      options = new OrtSession.SessionOptions();
-      options.setIntraOpNumThreads(settings.intraOpThreads());
-      options.setInterOpNumThreads(1);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      // Do not busy-wait between runs: the node has other work to do.
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      try {
-        session = environment.createSession(model.onnx().toString(), options);
-      } catch (OrtException e) {
-        throw new IllegalArgumentException(
-            "model [" + name + "]: cannot load [" + model.onnx() + "]: " + e.getMessage(), e);
-      }
-      Map<String, OnnxJavaType> inputTypes = inputTypes(name, session);
-      int outputRank = checkOutput(name, config, session);
-      if (config.maxBatch() > 1 && !inputTypes.containsKey(ATTENTION_MASK)) {
+      session =
+          ModelSession.open(
+              model.name(),
+              model.onnx(),
+              config,
+              projection == null ? config.dims() : projection.inputDims(),
+              projection == null
+                  ? "quiver-model.json says dims ="
+                  : "the projection [" + model.projection().getFileName() + "] takes",
+              settings);
+      if (config.isLateInteraction() && session.outputRank() != 3) {
         throw new IllegalArgumentException(
             "model ["
-                + name
-                + "] has batching.max_batch "
-                + config.maxBatch()
-                + " but no ["
-                + ATTENTION_MASK
-                + "] input: padding would change its vectors; remove [batching]");
+                + model.name()
+                + "] has late_interaction but its output ["
+                + config.output()
+                + "] is pooled ([batch, dims]); token vectors need a [batch, tokens, dims] output");
       }
-      tokenizer =
-          HfTokenizer.open(model.tokenizer(), config.maxTokens(), settings.nativeCacheDir());
+      tokenizers = ModelTokenizers.open(model, settings.nativeCacheDir());
       OnnxEmbedder embedder =
-          new OnnxEmbedder(
-              name,
-              config,
-              config.maxBatch(),
-              environment,
-              options,
-              session,
-              tokenizer,
-              inputTypes,
-              outputRank);
-      options = null;
+          new OnnxEmbedder(model.name(), config, session, tokenizers, projection);
       session = null;
-      tokenizer = null;
+      tokenizers = null;
       return embedder;
-    } catch (OrtException e) {
-      throw new IllegalArgumentException(
-          "model [" + name + "]: ONNX Runtime error: " + e.getMessage(), e);
     } finally {
-      closeQuietly(tokenizer, session, options);
+      closeQuietly(tokenizers, session);
     }
+  }
+
+  private static ProjectionHead projection(ModelFiles model) throws IOException {
+    ProjectionHead projection = ProjectionHead.read(model.projection());
+    if (projection.outputDims() != model.config().dims()) {
+      throw new IllegalArgumentException(
+          "model ["
+              + model.name()
+              + "]: the projection ["
+              + model.projection().getFileName()
+              + "] gives "
+              + projection.outputDims()
+              + " dimensions but quiver-model.json says dims = "
+              + model.config().dims());
+    }
+    return projection;
   }
 
   /**
@@ -267,7 +228,49 @@ public final class OnnxEmbedder implements AutoCloseable {
    * @return per text its vector or its failure, in order
    */
   public TextResults<float[]> embedEach(List<String> texts, TextKind kind, LongText longText) {
+    return chunkedEach(
+        texts,
+        kind,
+        longText,
+        (plan, chunks) ->
+            plan.combineVectors(chunks.vectors(), chunks.weights(), config.normalize()));
+  }
+
+  /**
+   * Embeds texts into one dense vector per chunk, each text succeeding or failing on its own: with
+   * {@link LongText#CHUNK}, a text is cut into chunks as {@link #embed(List, TextKind, LongText)}
+   * cuts it, and gets the vector of each chunk (pooled, normalized as configured), in order,
+   * instead of their mean; a text that fits is one chunk. With {@link LongText#TRUNCATE}, every
+   * text is one chunk.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @param longText what to do with texts longer than {@code max_tokens}
+   * @return per text its chunk vectors (one at least) or its failure, in order
+   */
+  public TextResults<float[][]> chunkVectorsEach(
+      List<String> texts, TextKind kind, LongText longText) {
+    return chunkedEach(
+        texts, kind, longText, (plan, chunks) -> plan.combineChunks(chunks.vectors()));
+  }
+
+  /** The dense vectors of a plan's inputs, and each input's content tokens. */
+  private record InputVectors(float[][] vectors, int[] weights) {}
+
+  /** Embeds each input of the texts' plan into one dense vector, then combines them per text. */
+  private <T> TextResults<T> chunkedEach(
+      List<String> texts,
+      TextKind kind,
+      LongText longText,
+      BiFunction<InputPlan, InputVectors, List<T>> combine) {
     Objects.requireNonNull(longText, "longText");
+    if (config.isLateInteraction()) {
+      throw new IllegalArgumentException(
+          "model ["
+              + modelName
+              + "] is a late-interaction model (quiver-model.json key [late_interaction]): it"
+              + " gives token vectors only, not dense vectors");
+    }
     return locked(
         () -> {
           InputPlan plan = plan(texts, kind, longText);
@@ -275,18 +278,19 @@ public final class OnnxEmbedder implements AutoCloseable {
           int[] weights = new int[plan.inputs().size()];
           runLocked(
               plan.inputs(),
+              kind,
               (batch, output, indexes) -> {
                 for (int i = 0; i < batch.size(); i++) {
                   float[] v =
-                      outputRank == 2 ? row(output, i, config.dims()) : pool(batch, output, i);
+                      model.outputRank() == 2
+                          ? row(output, i, config.dims())
+                          : pool(batch, output, i);
                   vectors[indexes[i]] = config.normalize() ? VectorMath.normalize(v) : v;
                   weights[indexes[i]] = Math.max(1, batch.contentTokens(i));
                 }
               });
           return new TextResults<>(
-              modelName,
-              plan.combineVectors(vectors, weights, config.normalize()),
-              plan.failures());
+              modelName, combine.apply(plan, new InputVectors(vectors, weights)), plan.failures());
         });
   }
 
@@ -330,7 +334,9 @@ public final class OnnxEmbedder implements AutoCloseable {
 
   /**
    * Per-token vectors as {@link #tokenVectors(List, TextKind, LongText)} gives them, each text
-   * succeeding or failing on its own (see {@link #embedEach}).
+   * succeeding or failing on its own (see {@link #embedEach}). For a late-interaction model, the
+   * vectors are those {@link LateInteraction} describes: a query ({@link TextKind#QUERY}) always
+   * gets exactly {@code query_max_tokens} vectors, whatever {@code longText} says.
    *
    * @param texts the texts
    * @param kind query or document, which selects the prefix
@@ -341,7 +347,7 @@ public final class OnnxEmbedder implements AutoCloseable {
   public TextResults<float[][]> tokenVectorsEach(
       List<String> texts, TextKind kind, LongText longText) {
     Objects.requireNonNull(longText, "longText");
-    if (outputRank != 3) {
+    if (model.outputRank() != 3) {
       throw new IllegalStateException(
           "model ["
               + modelName
@@ -355,16 +361,18 @@ public final class OnnxEmbedder implements AutoCloseable {
           float[][][] chunks = new float[plan.inputs().size()][][];
           runLocked(
               plan.inputs(),
+              kind,
               (batch, output, indexes) -> {
-                int dims = config.dims();
                 for (int i = 0; i < batch.size(); i++) {
-                  float[][] vectors = new float[batch.contentTokens(i)][];
+                  int count = 0;
+                  for (int j = 0; j < batch.length(); j++) {
+                    count += tokenizers.keeps(batch, i, j, kind) ? 1 : 0;
+                  }
+                  float[][] vectors = new float[count][];
                   int n = 0;
                   for (int j = 0; j < batch.length(); j++) {
-                    if (batch.isContent(i, j)) {
-                      float[] v = new float[dims];
-                      output.get((i * batch.length() + j) * dims, v);
-                      vectors[n++] = VectorMath.normalize(v);
+                    if (tokenizers.keeps(batch, i, j, kind)) {
+                      vectors[n++] = VectorMath.normalize(tokenRow(output, i * batch.length() + j));
                     }
                   }
                   chunks[indexes[i]] = vectors;
@@ -395,10 +403,10 @@ public final class OnnxEmbedder implements AutoCloseable {
 
   /** Model runs so far (for tests: how many batches texts were run in). */
   long modelRuns() {
-    return modelRuns.get();
+    return model.modelRuns();
   }
 
-  /** Releases the ONNX session and the tokenizer, after running calls finish. */
+  /** Releases the ONNX session and the tokenizers, after running calls finish. */
   @Override
   public void close() {
     lock.writeLock().lock();
@@ -407,19 +415,10 @@ public final class OnnxEmbedder implements AutoCloseable {
         return;
       }
       closed = true;
-      closeQuietly(tokenizer, session, options);
-      outputBuffers.clear();
+      closeQuietly(tokenizers, model);
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  /**
-   * Receives the output of one model run: {@code [batch, tokens, dims]} or {@code [batch, dims]}
-   * floats, row-major, valid only during the call.
-   */
-  private interface BatchConsumer {
-    void accept(TokenizedBatch batch, FloatBuffer output, int[] indexes);
   }
 
   /**
@@ -427,13 +426,26 @@ public final class OnnxEmbedder implements AutoCloseable {
    * to a start that truncates to the same tokens (so a text of megabytes is not tokenized whole).
    */
   private InputPlan plan(List<String> texts, TextKind kind, LongText longText) {
+    HfTokenizer t = tokenizers.of(kind);
+    boolean chunk = longText == LongText.CHUNK && tokenizers.chunks(kind);
     return InputPlan.of(
         texts,
         config.prefix(kind),
-        longText == LongText.CHUNK
-            ? (prefix, text) -> tokenizer.chunk(prefix, text, MAX_CHUNKS)
+        chunk
+            ? (prefix, text) -> t.chunk(prefix, text, MAX_CHUNKS)
             : (prefix, text) ->
-                new HfTokenizer.Chunks(List.of(tokenizer.truncationCut(prefix, text)), new int[1]));
+                new HfTokenizer.Chunks(List.of(t.truncationCut(prefix, text)), new int[1]));
+  }
+
+  /** The vector of one token row of the output (row-major [batch * tokens]), projected if set. */
+  private float[] tokenRow(FloatBuffer output, int row) {
+    int offset = row * model.outputDims();
+    if (projection != null) {
+      return projection.apply(output, offset);
+    }
+    float[] v = new float[config.dims()];
+    output.get(offset, v);
+    return v;
   }
 
   /** Runs a body under the read lock, after checking the embedder is open. */
@@ -450,104 +462,15 @@ public final class OnnxEmbedder implements AutoCloseable {
   }
 
   /**
-   * Tokenizes each input, sorts the inputs by token count, cuts them into batches of up to {@code
-   * batchSize} consecutive inputs that pad at most {@link #MAX_PADDING} of their real tokens (so a
-   * batch never computes much more than its texts would alone), runs the model on each and hands
-   * each output to the consumer with the original indexes. Must hold the read lock.
+   * Tokenizes each input and runs the model on them in batches ({@link ModelSession#run}). Must
+   * hold the read lock.
    */
-  private void runLocked(List<String> inputs, BatchConsumer consumer) {
-    int[] lengths = new int[inputs.size()];
+  private void runLocked(List<String> inputs, TextKind kind, ModelSession.BatchConsumer consumer) {
     List<HfTokenizer.Tokens> encodings = new ArrayList<>(inputs.size());
-    for (int i = 0; i < lengths.length; i++) {
-      encodings.add(tokenizer.encodeOne(inputs.get(i)));
-      lengths[i] = encodings.get(i).ids().length;
+    for (String input : inputs) {
+      encodings.add(tokenizers.encode(input, kind));
     }
-    Integer[] order = new Integer[inputs.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));
-    int start = 0;
-    while (start < order.length) {
-      int end = start + 1;
-      long tokens = lengths[order[start]];
-      while (end < order.length && end - start < batchSize) {
-        int next = lengths[order[end]]; // the longest so far: inputs are in increasing length
-        if ((double) next * (end - start + 1) > (tokens + next) * (1 + MAX_PADDING)) {
-          break;
-        }
-        tokens += next;
-        end++;
-      }
-      int[] indexes = new int[end - start];
-      List<HfTokenizer.Tokens> batch = new ArrayList<>(indexes.length);
-      for (int k = start; k < end; k++) {
-        indexes[k - start] = order[k];
-        batch.add(encodings.get(order[k]));
-      }
-      runBatch(tokenizer.pad(batch), indexes, consumer);
-      modelRuns.incrementAndGet();
-      start = end;
-    }
-  }
-
-  private void runBatch(TokenizedBatch batch, int[] indexes, BatchConsumer consumer) {
-    long[] shape = {batch.size(), batch.length()};
-    long[] outShape =
-        outputRank == 3
-            ? new long[] {batch.size(), batch.length(), config.dims()}
-            : new long[] {batch.size(), config.dims()};
-    long floats = (long) batch.size() * config.dims() * (outputRank == 3 ? batch.length() : 1);
-    Map<String, OnnxTensor> feed = new HashMap<>();
-    ByteBuffer buffer = outputBuffers.take(floats);
-    OnnxTensor pinned = null;
-    try {
-      for (Map.Entry<String, OnnxJavaType> input : inputTypes.entrySet()) {
-        long[] values =
-            switch (input.getKey()) {
-              case INPUT_IDS -> batch.inputIds();
-              case ATTENTION_MASK -> batch.attentionMask();
-              default -> batch.typeIds();
-            };
-        feed.put(input.getKey(), tensor(values, shape, input.getValue()));
-      }
-      FloatBuffer output = OutputBuffers.view(buffer, floats);
-      // ONNX Runtime writes the output into this buffer and checks it has the output's shape.
-      pinned = OnnxTensor.createTensor(environment, output, outShape);
-      try (OrtSession.Result result = session.run(feed, Map.of(config.output(), pinned))) {
-        consumer.accept(batch, output, indexes);
-      }
-    } catch (OrtException e) {
-      throw new IllegalStateException(
-          "model ["
-              + modelName
-              + "]: inference failed (output ["
-              + config.output()
-              + "] expected as "
-              + Arrays.toString(outShape)
-              + ", dims from quiver-model.json): "
-              + e.getMessage(),
-          e);
-    } finally {
-      for (OnnxTensor t : feed.values()) {
-        t.close();
-      }
-      if (pinned != null) {
-        pinned.close();
-      }
-      outputBuffers.release(buffer);
-    }
-  }
-
-  private OnnxTensor tensor(long[] values, long[] shape, OnnxJavaType type) throws OrtException {
-    if (type == OnnxJavaType.INT32) {
-      int[] ints = new int[values.length];
-      for (int i = 0; i < values.length; i++) {
-        ints[i] = Math.toIntExact(values[i]);
-      }
-      return OnnxTensor.createTensor(environment, IntBuffer.wrap(ints), shape);
-    }
-    return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
+    model.run(encodings, tokenizers.of(kind)::pad, consumer);
   }
 
   private static float[] row(FloatBuffer output, int index, int dims) {
@@ -585,100 +508,12 @@ public final class OnnxEmbedder implements AutoCloseable {
     return sum;
   }
 
-  private static Map<String, OnnxJavaType> inputTypes(String name, OrtSession session)
-      throws OrtException {
-    Map<String, NodeInfo> inputs = session.getInputInfo();
-    Set<String> unknown = new TreeSet<>(inputs.keySet());
-    unknown.removeAll(FEEDABLE_INPUTS);
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] requires inputs "
-              + unknown
-              + " that cannot be fed; supported inputs are "
-              + new TreeSet<>(FEEDABLE_INPUTS));
+  private static void closeQuietly(ModelTokenizers tokenizers, ModelSession model) {
+    if (tokenizers != null) {
+      tokenizers.close();
     }
-    if (!inputs.containsKey(INPUT_IDS)) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] has no ["
-              + INPUT_IDS
-              + "] input; its inputs are "
-              + inputs.keySet());
-    }
-    Map<String, OnnxJavaType> types = new HashMap<>();
-    for (Map.Entry<String, NodeInfo> input : inputs.entrySet()) {
-      if (!(input.getValue().getInfo() instanceof TensorInfo info)
-          || (info.type != OnnxJavaType.INT64 && info.type != OnnxJavaType.INT32)) {
-        throw new IllegalArgumentException(
-            "model ["
-                + name
-                + "] input ["
-                + input.getKey()
-                + "] must be an int64 or int32 tensor, got "
-                + input.getValue().getInfo());
-      }
-      types.put(input.getKey(), info.type);
-    }
-    return Map.copyOf(types);
-  }
-
-  private static int checkOutput(String name, ModelConfig config, OrtSession session)
-      throws OrtException {
-    Map<String, NodeInfo> outputs = session.getOutputInfo();
-    NodeInfo output = outputs.get(config.output());
-    if (output == null) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] has no output ["
-              + config.output()
-              + "] (quiver-model.json key [output]); its outputs are "
-              + new TreeSet<>(outputs.keySet()));
-    }
-    if (!(output.getInfo() instanceof TensorInfo info)
-        || info.type != OnnxJavaType.FLOAT
-        || (info.getShape().length != 2 && info.getShape().length != 3)) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] output ["
-              + config.output()
-              + "] must be a float tensor [batch, tokens, dims] or [batch, dims], got "
-              + output.getInfo());
-    }
-    long[] shape = info.getShape();
-    long last = shape[shape.length - 1];
-    if (last > 0 && last != config.dims()) {
-      throw new IllegalArgumentException(
-          "model ["
-              + name
-              + "] output ["
-              + config.output()
-              + "] has "
-              + last
-              + " dimensions but quiver-model.json says dims = "
-              + config.dims());
-    }
-    return shape.length;
-  }
-
-  private static void closeQuietly(
-      HfTokenizer tokenizer, OrtSession session, OrtSession.SessionOptions options) {
-    if (tokenizer != null) {
-      tokenizer.close();
-    }
-    if (session != null) {
-      try {
-        session.close();
-      } catch (OrtException e) {
-        // nothing more can be done while releasing
-      }
-    }
-    if (options != null) {
-      options.close();
+    if (model != null) {
+      model.close();
     }
   }
 }

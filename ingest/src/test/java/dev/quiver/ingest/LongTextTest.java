@@ -246,6 +246,33 @@ class LongTextTest {
   }
 
   @Test
+  void chunkVectorsAreEachIndependentlyRebuiltChunkEmbeddedAlone() {
+    List<String> chunks = expectedChunks(longText, DOCUMENT_ROOM);
+    assertTrue(chunks.size() > 1, chunks.size() + " chunks");
+    TextResults<float[][]> results =
+        embedder.chunkVectorsEach(
+            List.of(longText, "Short text.", "a ".repeat(40_000)),
+            TextKind.DOCUMENT,
+            LongText.CHUNK);
+    float[][] vectors = results.get(0);
+    assertEquals(chunks.size(), vectors.length);
+    for (int c = 0; c < chunks.size(); c++) {
+      assertArrayEquals(embedder.embed(chunks.get(c), TextKind.DOCUMENT), vectors[c], 1e-6f);
+    }
+    // a text that fits is one chunk, the vector output dense gives it
+    assertEquals(1, results.get(1).length);
+    assertArrayEquals(embedder.embed("Short text.", TextKind.DOCUMENT), results.get(1)[0]);
+    // too long to chunk fails alone
+    assertTrue(results.failed(2));
+    assertTrue(results.failure(2).getMessage().contains("more than chunking allows"));
+    // truncating: one chunk, the truncated text's vector
+    float[][] truncated =
+        embedder.chunkVectorsEach(List.of(longText), TextKind.DOCUMENT, LongText.TRUNCATE).get(0);
+    assertEquals(1, truncated.length);
+    assertArrayEquals(embedder.embed(longText, TextKind.DOCUMENT), truncated[0]);
+  }
+
+  @Test
   void chunkedTokenVectorsAreEveryTokenOfTheTextInOrder() {
     float[][] tokens =
         embedder.tokenVectors(List.of(longText), TextKind.DOCUMENT, LongText.CHUNK).get(0);

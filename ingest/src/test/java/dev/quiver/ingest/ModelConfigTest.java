@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,70 @@ class ModelConfigTest {
     assertEquals("", config.documentPrefix());
     assertEquals(Pooling.CLS, config.pooling());
     assertEquals(1, config.maxBatch(), "batching is off unless asked for");
+  }
+
+  @Test
+  void lateInteractionIsReadWithColbertDefaults() {
+    String base = "{\"dims\": 96, \"max_tokens\": 300, \"output\": \"x\"";
+    ModelConfig defaults = ModelConfig.parse(base + ", \"late_interaction\": {}}", "t");
+    assertTrue(defaults.isLateInteraction());
+    assertEquals(LateInteraction.defaults(), defaults.lateInteraction());
+    assertEquals(null, defaults.pooling(), "pooling is optional for a late-interaction model");
+    assertEquals(32, defaults.lateInteraction().queryMaxTokens());
+    assertEquals("[MASK]", defaults.lateInteraction().maskToken());
+    assertEquals(32, defaults.lateInteraction().skipList().size(), "ASCII punctuation");
+    assertFalse(defaults.lateInteraction().attendToMask());
+    ModelConfig full =
+        ModelConfig.parse(
+            base
+                + ", \"late_interaction\": {\"query_marker\": \"[unused0]\","
+                + " \"document_marker\": \"[unused1]\", \"query_max_tokens\": 24,"
+                + " \"mask_token\": \"[M]\", \"attend_to_mask\": true, \"skip_list\": [\".\"],"
+                + " \"projection\": \"projection.safetensors\"}}",
+            "t");
+    assertEquals(
+        new LateInteraction(
+            "[unused0]", "[unused1]", 24, "[M]", true, List.of("."), "projection.safetensors"),
+        full.lateInteraction());
+    assertFalse(ModelConfig.parse(GOOD, "t").isLateInteraction());
+  }
+
+  @Test
+  void badLateInteractionSettingsNameTheKey() {
+    String base = "{\"dims\": 96, \"max_tokens\": 30, \"output\": \"x\"";
+    assertTrue(
+        rejected(base + ", \"late_interaction\": {\"marker\": \"[Q]\"}}")
+            .getMessage()
+            .contains("[test.json] key [late_interaction] has unknown key [marker]"));
+    assertTrue(
+        rejected(base + ", \"late_interaction\": {\"query_max_tokens\": 32}}")
+            .getMessage()
+            .contains("query_max_tokens (32) must not exceed max_tokens (30)"));
+    assertTrue(
+        rejected(base + ", \"late_interaction\": {\"query_max_tokens\": \"8\"}}")
+            .getMessage()
+            .contains("key [late_interaction.query_max_tokens] must be an integer"));
+    assertTrue(
+        rejected(base + ", \"late_interaction\": {\"skip_list\": \".,\"}}")
+            .getMessage()
+            .contains("key [late_interaction.skip_list] must be an array of strings"));
+    assertTrue(
+        rejected(base + ", \"late_interaction\": {\"projection\": \"../w.safetensors\"}}")
+            .getMessage()
+            .contains("projection must be a file name in the model directory"));
+    assertTrue(
+        rejected(base + ", \"query_prefix\": \"q: \", \"late_interaction\": {}}")
+            .getMessage()
+            .contains("cannot be combined with late_interaction"));
+    assertTrue(
+        rejected(base + ", \"late_interaction\": []}")
+            .getMessage()
+            .contains("key [late_interaction] must be an object"));
+    assertTrue(
+        rejected("{\"dims\": 96, \"max_tokens\": 30, \"output\": \"x\"}")
+            .getMessage()
+            .contains("key [pooling] is required"),
+        "pooling stays required for a dense model");
   }
 
   @Test

@@ -18,7 +18,9 @@ import java.util.List;
  *   last_hidden_state[b, s, :] = input_ids[b, s] * attention_mask[b, s] * weights
  * </pre>
  *
- * optionally without {@code attention_mask}, or with an extra input the embedder cannot feed.
+ * optionally without {@code attention_mask}, or with an extra input the embedder cannot feed; or a
+ * ColBERT-shaped model ({@link #writeLateInteraction}): a token embedding lookup, a shift for
+ * attended positions, and optionally a linear projection to fewer dimensions.
  */
 final class TinyOnnxModel {
 
@@ -82,6 +84,63 @@ final class TinyOnnxModel {
     Files.write(file, model.toBytes());
   }
 
+  /**
+   * Writes a ColBERT-shaped model, each token's vector depending on its id and attention only:
+   *
+   * <pre>
+   *   hidden[b, s, :] = embeddings[input_ids[b, s]] + attention_mask[b, s] * attended
+   *   out[b, s, :]    = hidden[b, s, :] x projection       (or hidden, without a projection)
+   * </pre>
+   *
+   * @param file the .onnx file
+   * @param output the output's name
+   * @param embeddings one row of {@code hidden} floats per token id
+   * @param attended the vector added at attended positions, {@code hidden} floats
+   * @param projection {@code [hidden][dims]}, or null for none
+   */
+  static void writeLateInteraction(
+      Path file, String output, float[][] embeddings, float[] attended, float[][] projection)
+      throws IOException {
+    int hidden = attended.length;
+    List<byte[]> nodes = new ArrayList<>();
+    nodes.add(node("Gather", List.of("embeddings", "input_ids"), "looked_up", null));
+    nodes.add(node("Cast", List.of("attention_mask"), "mask_f", attrInt("to", FLOAT)));
+    nodes.add(node("Unsqueeze", List.of("mask_f", "axes"), "mask_col", null));
+    nodes.add(node("Mul", List.of("mask_col", "attended"), "shift", null));
+    String sum = projection == null ? output : "hidden";
+    nodes.add(node("Add", List.of("looked_up", "shift"), sum, null));
+    if (projection != null) {
+      nodes.add(node("MatMul", List.of("hidden", "projection"), output, null));
+    }
+    Proto graph = new Proto();
+    for (byte[] n : nodes) {
+      graph.bytes(1, n);
+    }
+    graph.string(2, "tiny-colbert");
+    graph.bytes(5, floatTensor("embeddings", flatten(embeddings), embeddings.length, hidden));
+    graph.bytes(5, floatTensor("attended", attended, hidden));
+    graph.bytes(5, longTensor("axes", new long[] {2}));
+    if (projection != null) {
+      graph.bytes(5, floatTensor("projection", flatten(projection), hidden, projection[0].length));
+    }
+    graph.bytes(11, valueInfo("input_ids", INT64, "batch", "seq"));
+    graph.bytes(11, valueInfo("attention_mask", INT64, "batch", "seq"));
+    long dims = projection == null ? hidden : projection[0].length;
+    graph.bytes(12, valueInfo(output, FLOAT, "batch", "seq", dims));
+    Proto opset = new Proto().string(1, "").varint(2, 13);
+    Proto model = new Proto().varint(1, 8).string(2, "quiver-test").bytes(7, graph.toBytes());
+    model.bytes(8, opset.toBytes());
+    Files.write(file, model.toBytes());
+  }
+
+  private static float[] flatten(float[][] rows) {
+    float[] flat = new float[rows.length * rows[0].length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[i].length);
+    }
+    return flat;
+  }
+
   private static byte[] node(String op, List<String> inputs, String output, byte[] attribute) {
     Proto p = new Proto();
     for (String in : inputs) {
@@ -101,16 +160,19 @@ final class TinyOnnxModel {
   }
 
   private static byte[] floatTensor(String name, float[] values) {
+    return floatTensor(name, values, values.length);
+  }
+
+  private static byte[] floatTensor(String name, float[] values, int... dims) {
     ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (float v : values) {
       raw.putFloat(v);
     }
-    return new Proto()
-        .varint(1, values.length)
-        .varint(2, FLOAT)
-        .string(8, name)
-        .bytes(9, raw.array())
-        .toBytes();
+    Proto tensor = new Proto();
+    for (int d : dims) {
+      tensor.varint(1, d);
+    }
+    return tensor.varint(2, FLOAT).string(8, name).bytes(9, raw.array()).toBytes();
   }
 
   private static byte[] longTensor(String name, long[] values) {

@@ -81,7 +81,8 @@ class EmbedRestTest {
         "missing field_map   | {\"model\":\"bge-small-en-v1.5\"}                         | [field_map] required property is missing",
         "empty field_map     | {\"field_map\":{}}                                        | must map at least one text field",
         "target not a string | {\"field_map\":{\"a\":7}}                                 | target of [a] must be a field name",
-        "bad output          | {\"field_map\":{\"a\":\"b\"},\"output\":\"sparse\"}       | must be [dense] or [tokens], got [sparse]",
+        "bad output          | {\"field_map\":{\"a\":\"b\"},\"output\":\"sparse\"}       | must be [dense], [tokens] or [chunks], got [sparse]",
+        "chunks truncated    | {\"field_map\":{\"a\":\"b\"},\"output\":\"chunks\",\"long_text\":\"truncate\"} | must be [chunk] with output [chunks]",
         "bad long_text       | {\"field_map\":{\"a\":\"b\"},\"long_text\":\"drop\"}   | must be [truncate] or [chunk], got [drop]",
         "unknown parameter   | {\"field_map\":{\"a\":\"b\"},\"colour\":\"red\"}          | doesn't support one or more provided configuration parameters [colour]",
         "zero batch size     | {\"field_map\":{\"a\":\"b\"},\"batch_size\":0}            | batch size must be a positive integer",
@@ -335,6 +336,61 @@ class EmbedRestTest {
     // The document text starts the same way: the first tokens' vectors are close (contextual).
     assertTrue(dot(floats(t1.get(0)), floats(t2.get(0))) > 0.8);
     rest.delete("/embed-tokens");
+  }
+
+  /**
+   * {@code output: chunks} writes one dense vector per chunk: a text of 1,200 single-token words
+   * (1,200 tokens, the default model fitting 510 between [CLS] and [SEP]) is 3 chunks; a text that
+   * fits is one, the vector {@code output: dense} writes.
+   */
+  @Test
+  void chunksOutputWritesOneDenseVectorPerChunk() throws Exception {
+    EmbedModels.awaitLoaded(rest, DEFAULT_MODEL, MODEL_LOAD_TIMEOUT);
+    rest.delete("/embed-chunks");
+    rest.put(
+            "/embed-chunks",
+            """
+            {"settings": {"number_of_shards": 1, "number_of_replicas": 0},
+             "mappings": {"dynamic": false, "properties": {"body": {"type": "text"}}}}
+            """)
+        .ok();
+    rest.put(
+            "/_ingest/pipeline/embed-chunks",
+            """
+            {"processors": [{"quiver_embed": {"field_map": {"body": "body_chunks"}, "output": "chunks"}},
+                            {"quiver_embed": {"field_map": {"body": "body_vec"}}}]}
+            """)
+        .ok();
+    int words = 1_200;
+    int room = 512 - 2;
+    String longText = "the cell makes energy ".repeat(words / 4).strip();
+    rest.put(
+            "/embed-chunks/_doc/long?pipeline=embed-chunks&refresh=true",
+            "{\"body\": \"" + longText + "\"}")
+        .ok();
+    rest.put(
+            "/embed-chunks/_doc/short?pipeline=embed-chunks&refresh=true",
+            "{\"body\": \"Mitochondria produce most of the chemical energy of the cell.\"}")
+        .ok();
+    JsonNode chunks = rest.get("/embed-chunks/_doc/long").ok().body().at("/_source/body_chunks");
+    assertTrue(chunks.isArray(), chunks.toString());
+    assertEquals((words + room - 1) / room, chunks.size());
+    for (JsonNode chunk : chunks) {
+      float[] v = floats(chunk);
+      assertEquals(DEFAULT_DIMS, v.length);
+      assertEquals(1.0, norm(v), 1e-3);
+    }
+    // the chunks hold different stretches of the text: their vectors differ
+    assertTrue(dot(floats(chunks.get(0)), floats(chunks.get(2))) < 0.9999);
+    JsonNode shortDoc = rest.get("/embed-chunks/_doc/short").ok().body().at("/_source");
+    JsonNode one = shortDoc.path("body_chunks");
+    assertEquals(1, one.size(), one.toString());
+    float[] dense = floats(shortDoc.path("body_vec"));
+    float[] chunk = floats(one.get(0));
+    for (int i = 0; i < dense.length; i++) {
+      assertEquals(dense[i], chunk[i], 1e-6f, "dimension " + i);
+    }
+    rest.delete("/embed-chunks");
   }
 
   /**

@@ -168,6 +168,15 @@ public final class ModelRegistry implements Closeable {
   }
 
   /**
+   * One dense vector per chunk of each of {@code texts}, computed on the inference threads, each
+   * text succeeding or failing on its own (see {@link OnnxEmbedder#chunkVectorsEach}).
+   */
+  public CompletableFuture<TextResults<float[][]>> chunkVectorsEach(
+      String model, List<String> texts, TextKind kind, LongText longText) {
+    return run(model, kind, (service, e) -> service.chunkVectorsEach(e, texts, kind, longText));
+  }
+
+  /**
    * Per-token vectors of {@code texts} computed on the inference threads, each text succeeding or
    * failing on its own (see {@link OnnxEmbedder#tokenVectorsEach}).
    */
@@ -218,6 +227,15 @@ public final class ModelRegistry implements Closeable {
   /** Whether this node knows the model (loaded, loading, failed or not loaded here). */
   public boolean has(String model) {
     return models.containsKey(model);
+  }
+
+  /**
+   * Whether the model's configuration makes it a late-interaction model, which gives token vectors
+   * only; false for a model this node does not know or whose configuration it cannot read.
+   */
+  public boolean isLateInteraction(String model) {
+    Entry entry = models.get(model);
+    return entry != null && entry.files() != null && entry.files().config().isLateInteraction();
   }
 
   /** Names of the models this node knows. */

@@ -19,7 +19,8 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 
 /**
  * The {@code quiver_embed} ingest processor: embeds text fields with a model of this node and
- * writes a dense vector ({@code "output": "dense"}) or per-token vectors ({@code "tokens"}).
+ * writes a dense vector ({@code "output": "dense"}), per-token vectors ({@code "tokens"}) or one
+ * dense vector per chunk of the text ({@code "chunks"}).
  *
  * <pre>
  * {"quiver_embed": {"model": "bge-small-en-v1.5", "field_map": {"title": "title_vec"},
@@ -31,7 +32,13 @@ import org.opensearch.ingest.IngestDocumentWrapper;
  * {@code truncate} (the default) embeds its beginning only; {@code chunk} cuts it into chunks that
  * fit and embeds them all: the dense vector is the normalized mean of the chunk vectors, the token
  * vectors are those of every chunk in order (see {@link LongText}). A text needing more than 64
- * chunks fails its document.
+ * chunks fails its document. {@code "output": "chunks"} writes the chunk vectors themselves, an
+ * array of vectors {@code [[...], [...]]} (one per chunk, in order: the shape a multi-vector field
+ * takes); it chunks, so {@code long_text} defaults to {@code chunk} for it and cannot be {@code
+ * truncate}.
+ *
+ * <p>A late-interaction model (ColBERT-style, see {@code LateInteraction}) gives token vectors
+ * only: with it the processor needs {@code "output": "tokens"}.
  *
  * <p>Inference runs on Quiver's inference threads; the processor completes asynchronously, so it
  * never blocks write or transport threads. In a bulk request the documents of a batch are embedded
@@ -40,7 +47,8 @@ import org.opensearch.ingest.IngestDocumentWrapper;
  * (and the document, when it has an {@code _id}); the other documents of its batch are embedded.
  *
  * <p>Vectors are written as lists of numbers backed by the engine's {@code float[]} (see {@link
- * FloatArrayList}).
+ * FloatArrayList}); arrays of vectors as a list of those. A bare {@code float[]} or {@code
+ * float[][]} would serialize, but the ingest document could no longer be copied.
  */
 public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
 
@@ -49,7 +57,8 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
   /** What the processor writes. */
   enum Output {
     DENSE,
-    TOKENS
+    TOKENS,
+    CHUNKS
   }
 
   private final ModelRegistry models;
@@ -157,21 +166,25 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
       case TOKENS ->
           models
               .tokenVectorsEach(model, texts, TextKind.DOCUMENT, longText)
-              .thenApply(
-                  vs ->
-                      vs.map(
-                          rows -> {
-                            List<List<Float>> list = new ArrayList<>(rows.length);
-                            for (float[] row : rows) {
-                              list.add(toList(row));
-                            }
-                            return list;
-                          }));
+              .thenApply(vs -> vs.map(QuiverEmbedProcessor::toLists));
+      case CHUNKS ->
+          models
+              .chunkVectorsEach(model, texts, TextKind.DOCUMENT, longText)
+              .thenApply(vs -> vs.map(QuiverEmbedProcessor::toLists));
     };
   }
 
   static List<Float> toList(float[] v) {
     return new FloatArrayList(v);
+  }
+
+  /** An array of vectors as a list of {@link FloatArrayList}s: one object per vector, not float. */
+  static List<List<Float>> toLists(float[][] rows) {
+    List<List<Float>> list = new ArrayList<>(rows.length);
+    for (float[] row : rows) {
+      list.add(toList(row));
+    }
+    return list;
   }
 
   /**
@@ -333,12 +346,29 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
           switch (outputName) {
             case "dense" -> Output.DENSE;
             case "tokens" -> Output.TOKENS;
+            case "chunks" -> Output.CHUNKS;
             default ->
                 throw ConfigurationUtils.newConfigurationException(
-                    TYPE, tag, "output", "must be [dense] or [tokens], got [" + outputName + "]");
+                    TYPE,
+                    tag,
+                    "output",
+                    "must be [dense], [tokens] or [chunks], got [" + outputName + "]");
           };
+      if (output != Output.TOKENS && models.isLateInteraction(model)) {
+        throw ConfigurationUtils.newConfigurationException(
+            TYPE,
+            tag,
+            "output",
+            "model ["
+                + model
+                + "] is a late-interaction model, which gives token vectors only: use [tokens],"
+                + " got ["
+                + outputName
+                + "]");
+      }
       String longTextName =
-          ConfigurationUtils.readStringProperty(TYPE, tag, config, "long_text", "truncate");
+          ConfigurationUtils.readStringProperty(
+              TYPE, tag, config, "long_text", output == Output.CHUNKS ? "chunk" : "truncate");
       LongText longText =
           switch (longTextName) {
             case "truncate" -> LongText.TRUNCATE;
@@ -350,6 +380,15 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
                     "long_text",
                     "must be [truncate] or [chunk], got [" + longTextName + "]");
           };
+      if (output == Output.CHUNKS && longText != LongText.CHUNK) {
+        throw ConfigurationUtils.newConfigurationException(
+            TYPE,
+            tag,
+            "long_text",
+            "must be [chunk] with output [chunks] (one vector per chunk), got ["
+                + longTextName
+                + "]");
+      }
       boolean ignoreMissing =
           ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
       return new QuiverEmbedProcessor(

@@ -44,7 +44,10 @@ public final class RestModelsAction extends BaseRestHandler {
         if (info.files() != null) {
           var c = info.files().config();
           b.field("dims", c.dims());
-          b.field("pooling", c.pooling().configValue());
+          if (c.pooling() != null) {
+            b.field("pooling", c.pooling().configValue());
+          }
+          b.field("late_interaction", c.isLateInteraction());
           b.field("normalize", c.normalize());
           b.field("max_tokens", c.maxTokens());
           b.field("max_batch", c.maxBatch());

@@ -67,6 +67,15 @@ class QuiverEmbedProcessorTests {
         Files.copy(source.resolve(file), modelDir.resolve(file));
       }
     }
+    // A late-interaction model's configuration (its graph is no model: it fails to load, but the
+    // processor factory decides from the configuration alone).
+    Path colbert = Files.createDirectories(temp.resolve("models").resolve("tiny-colbert"));
+    Files.copy(source.resolve("tokenizer.json"), colbert.resolve("tokenizer.json"));
+    Files.writeString(colbert.resolve("model.onnx"), "not a graph");
+    Files.writeString(
+        colbert.resolve("quiver-model.json"),
+        "{\"dims\": 96, \"max_tokens\": 300, \"output\": \"last_hidden_state\","
+            + " \"late_interaction\": {\"query_marker\": \"[unused0]\"}}");
     models =
         new ModelRegistry(
             Map.of("plugin", temp.resolve("models")),
@@ -150,6 +159,120 @@ class QuiverEmbedProcessorTests {
             .length;
     assertEquals(expectedTokens, tokens.size());
     assertTrue(tokens.size() > 2 * 510, tokens.size() + " token vectors");
+  }
+
+  @Test
+  void chunksOutputChunksByDefaultAndRefusesTruncate() throws Exception {
+    QuiverEmbedProcessor chunks = create(Map.of("output", "chunks"));
+    assertEquals(QuiverEmbedProcessor.Output.CHUNKS, chunks.output());
+    assertEquals(LongText.CHUNK, chunks.longText());
+    assertEquals(
+        LongText.CHUNK, create(Map.of("output", "chunks", "long_text", "chunk")).longText());
+    OpenSearchException e =
+        assertThrows(
+            OpenSearchException.class,
+            () -> create(Map.of("output", "chunks", "long_text", "truncate")));
+    assertEquals(
+        "[long_text] must be [chunk] with output [chunks] (one vector per chunk), got [truncate]",
+        e.getMessage());
+    e = assertThrows(OpenSearchException.class, () -> create(Map.of("output", "sparse")));
+    assertEquals("[output] must be [dense], [tokens] or [chunks], got [sparse]", e.getMessage());
+  }
+
+  @Test
+  void aLateInteractionModelNeedsTokensOutput() throws Exception {
+    for (String output : List.of("dense", "chunks")) {
+      OpenSearchException e =
+          assertThrows(
+              OpenSearchException.class,
+              () -> create(Map.of("model", "tiny-colbert", "output", output)));
+      assertEquals(
+          "[output] model [tiny-colbert] is a late-interaction model, which gives token vectors"
+              + " only: use [tokens], got ["
+              + output
+              + "]",
+          e.getMessage());
+    }
+    assertEquals(
+        QuiverEmbedProcessor.Output.TOKENS,
+        create(Map.of("model", "tiny-colbert", "output", "tokens")).output());
+  }
+
+  @Test
+  void chunksOutputWritesTheEngineVectorOfEachChunk() throws Exception {
+    String text = SENTENCES.repeat(20); // 1,620 tokens: several chunks of at most 510
+    IngestDocument doc = document(text);
+    doc.setFieldValue("short", "Vitamin D and bone loss.");
+    QuiverEmbedProcessor processor =
+        create(
+            Map.of(
+                "output",
+                "chunks",
+                "field_map",
+                new HashMap<>(Map.of("body", "body_chunks", "short", "short_chunks"))));
+    processor.execute(doc);
+    List<?> written = doc.getFieldValue("body_chunks", List.class);
+    float[][] expected =
+        models
+            .chunkVectorsEach(DefaultModel.NAME, List.of(text), TextKind.DOCUMENT, LongText.CHUNK)
+            .get(60, TimeUnit.SECONDS)
+            .get(0);
+    assertTrue(expected.length > 1, expected.length + " chunks");
+    assertEquals(expected.length, written.size());
+    for (int c = 0; c < expected.length; c++) {
+      assertTrue(written.get(c) instanceof FloatArrayList, written.get(c).getClass().getName());
+      assertArrayEquals(expected[c], ((FloatArrayList) written.get(c)).floats());
+    }
+    // a text that fits is one chunk: the dense vector, as an array of one vector
+    List<?> shortChunks = doc.getFieldValue("short_chunks", List.class);
+    assertEquals(1, shortChunks.size());
+    IngestDocument dense = document("Vitamin D and bone loss.");
+    create(Map.of()).execute(dense);
+    assertEquals(dense.getFieldValue("body_vec", List.class), shortChunks.get(0));
+
+    // copies (as _simulate does) and serializes as an array of arrays of numbers
+    IngestDocument copy = new IngestDocument(doc);
+    assertEquals(written, copy.getFieldValue("body_chunks", List.class));
+    List<List<Float>> boxed = new ArrayList<>();
+    for (float[] v : expected) {
+      List<Float> row = new ArrayList<>();
+      for (float x : v) {
+        row.add(x);
+      }
+      boxed.add(row);
+    }
+    assertEquals(
+        BytesReference.bytes(XContentFactory.jsonBuilder().map(Map.of("v", boxed))).utf8ToString(),
+        BytesReference.bytes(XContentFactory.jsonBuilder().map(Map.of("v", written)))
+            .utf8ToString());
+  }
+
+  /**
+   * Why vectors are lists over {@code float[]} rather than the bare arrays: XContent writes {@code
+   * float[]} and {@code float[][]} as the same JSON as lists, but an ingest document holding them
+   * can no longer be copied ({@code IngestDocument.deepCopy}, used by {@code _simulate} and by
+   * processors that copy documents, refuses them).
+   */
+  @Test
+  void bareFloatArraysWouldSerializeButBreakDocumentCopies() throws Exception {
+    float[][] rows = {{0.5f, -1f}, {2f, 0.25f}};
+    List<List<Float>> lists = List.of(List.of(0.5f, -1f), List.of(2f, 0.25f));
+    assertEquals(
+        BytesReference.bytes(XContentFactory.jsonBuilder().map(Map.of("v", lists))).utf8ToString(),
+        BytesReference.bytes(XContentFactory.jsonBuilder().map(Map.of("v", rows))).utf8ToString());
+    assertEquals(
+        BytesReference.bytes(XContentFactory.jsonBuilder().map(Map.of("v", lists.get(0))))
+            .utf8ToString(),
+        BytesReference.bytes(XContentFactory.jsonBuilder().map(Map.of("v", rows[0])))
+            .utf8ToString());
+    for (Object bare : List.of(rows[0], rows)) {
+      IngestDocument doc = document("text");
+      doc.setFieldValue("v", bare);
+      assertThrows(IllegalArgumentException.class, () -> new IngestDocument(doc));
+    }
+    IngestDocument doc = document("text");
+    doc.setFieldValue("v", QuiverEmbedProcessor.toLists(rows));
+    assertEquals(lists, new IngestDocument(doc).getFieldValue("v", List.class));
   }
 
   /**
