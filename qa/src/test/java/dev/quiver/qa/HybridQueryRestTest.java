@@ -356,6 +356,21 @@ class HybridQueryRestTest {
   }
 
   @Test
+  void highlightsTheTermsOfTheLexicalSubQueries() {
+    JsonNode r =
+        search(
+            FIVE, hybrid(20, null, null, "\"size\":10,\"highlight\":{\"fields\":{\"body\":{}}}"));
+    int highlighted = 0;
+    for (JsonNode hit : r.at("/hits/hits")) {
+      for (JsonNode fragment : hit.at("/highlight/body")) {
+        assertTrue(fragment.asText().matches(".*<em>w[123]</em>.*"), fragment.toString());
+        highlighted++;
+      }
+    }
+    assertTrue(highlighted > 0, r.toString());
+  }
+
+  @Test
   void queryTextSubQueryIsEmbeddedWithTheDefaultModel() throws Exception {
     EmbedModels.awaitLoaded(rest, EmbedModels.DEFAULT_MODEL, Duration.ofMinutes(2));
     rest.delete("/" + TEXT);
