@@ -117,7 +117,10 @@ final class HybridRequests {
       return q;
     }
     if (q instanceof QuiverKnnQueryBuilder knn) {
-      return knn.filteredBy(filter);
+      return knn.withFilter(
+          knn.filter() == null
+              ? filter
+              : QueryBuilders.boolQuery().filter(knn.filter()).filter(filter));
     }
     return QueryBuilders.boolQuery().must(q).filter(filter);
   }
