@@ -54,6 +54,9 @@ final class HybridRequests {
     if (source.pointInTimeBuilder() != null) {
       throw unsupported("pit");
     }
+    if (source.terminateAfter() > 0) {
+      throw unsupported("terminate_after");
+    }
     if (source.indexBoosts() != null && source.indexBoosts().isEmpty() == false) {
       throw unsupported("indices_boost");
     }
