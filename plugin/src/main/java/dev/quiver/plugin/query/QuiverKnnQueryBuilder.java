@@ -152,18 +152,9 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     }
     int candidates = numCandidates == null ? defaultNumCandidates(k) : numCandidates;
     if (candidates < k || candidates > MAX_K) {
+      String range = "[k, " + MAX_K + "] = [" + k + ", " + MAX_K + "]";
       throw new IllegalArgumentException(
-          "["
-              + NAME
-              + "] [num_candidates] must be in [k, "
-              + MAX_K
-              + "] = ["
-              + k
-              + ", "
-              + MAX_K
-              + "], got ["
-              + candidates
-              + "]");
+          "[" + NAME + "] [num_candidates] must be in " + range + ", got [" + candidates + "]");
     }
     if (minScore != null && (Float.isFinite(minScore) == false || minScore < 0)) {
       throw new IllegalArgumentException(
@@ -214,6 +205,11 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     copy.oversample = oversample;
     copy.boost(boost).queryName(queryName);
     return copy;
+  }
+
+  /** This query with {@code filter} as its filter (applied during the graph search). */
+  public QuiverKnnQueryBuilder withFilter(QueryBuilder filter) {
+    return with(vector, filter, pendingVector);
   }
 
   /** The beam used when none is given: 100, or k when k is larger. */
