@@ -12,13 +12,15 @@ import org.apache.lucene.util.VectorUtil;
  * org.apache.lucene.index.BinaryDocValues#binaryValue()}), with scratch memory reused across calls:
  * no allocation per document once the scratch has grown to the largest document.
  *
- * <p>Kernels, per encoding: float32 and float16 documents are decoded to floats and scored against
- * the float query with {@link VectorUtil#dotProduct(float[], float[])} (exact up to float
- * rounding); int8 documents against the query quantized the same way (per-vector scale {@code
- * max|x| / 127}), with {@link VectorUtil#dotProduct(byte[], byte[])}; 1bit documents against the
- * query quantized to 8-bit levels, as bit planes ANDed and popcounted against the document's bits.
- * The query is quantized once per instance, on first use. The int8 kernel adds the query's rounding
- * (at most half a step per dimension) to the documents' own.
+ * <p>Kernels: when {@code jdk.incubator.vector} is available (OpenSearch starts with it), every
+ * encoding is decoded to the floats its layout defines and scored against the float query by {@link
+ * PanamaFloatKernel} (exact for the decoded vectors up to float rounding). Without it: float32 and
+ * float16 decoded and scored with {@link VectorUtil#dotProduct(float[], float[])} per pair; int8
+ * documents against the query quantized the same way (per-vector scale {@code max|x| / 127}) with
+ * {@link VectorUtil#dotProduct(byte[], byte[])}; 1bit documents against the query quantized to
+ * 8-bit levels, as bit planes ANDed and popcounted against the document's bits. The query is
+ * quantized once per instance, on first use; those two kernels add the query's rounding (at most
+ * half a step per dimension) to the documents' own.
  *
  * <p>Not thread-safe: one instance per thread (e.g. per query and segment).
  */
@@ -27,6 +29,22 @@ public final class MaxSim {
   private final int dims;
   private final float[][] query;
   private final float[] best;
+  private final boolean panama;
+  private float[] blocks = new float[0];
+  private float[] blockScratch;
+
+  /** {@code jdk.incubator.vector} is readable (e.g. {@code --add-modules jdk.incubator.vector}). */
+  static final boolean PANAMA = panamaAvailable();
+
+  private static boolean panamaAvailable() {
+    try {
+      return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+          && PanamaFloatKernel.LANES >= 4;
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
   private float[][] docVectors = new float[0][];
   private QueryInt8 int8;
   private QueryBits bit1;
@@ -37,6 +55,23 @@ public final class MaxSim {
    *     too short
    */
   public MaxSim(float[] queryVectors, int queryCount, int dims) {
+    this(queryVectors, queryCount, dims, PANAMA);
+  }
+
+  /**
+   * As the constructor, but with the kernels used when the Panama vector API is not available: for
+   * comparisons.
+   */
+  public static MaxSim withoutPanamaKernel(float[] queryVectors, int queryCount, int dims) {
+    return new MaxSim(queryVectors, queryCount, dims, false);
+  }
+
+  /** Whether documents are scored by the Panama kernel. */
+  public boolean panamaKernel() {
+    return panama;
+  }
+
+  MaxSim(float[] queryVectors, int queryCount, int dims, boolean panama) {
     if (queryCount < 1 || dims < 1) {
       throw new IllegalArgumentException(
           "need at least one query vector of at least one dim, got " + queryCount + " x " + dims);
@@ -57,6 +92,7 @@ public final class MaxSim {
       query[q] = Arrays.copyOfRange(queryVectors, q * dims, (q + 1) * dims);
     }
     this.best = new float[queryCount];
+    this.panama = panama;
   }
 
   public int queryCount() {
@@ -82,10 +118,14 @@ public final class MaxSim {
     }
     int count = MultiVectorCodec.count(encodedDoc);
     Arrays.fill(best, Float.NEGATIVE_INFINITY);
-    switch (encoding) {
-      case FLOAT32, FLOAT16 -> scoreFloats(encoding, encodedDoc, count);
-      case INT8 -> scoreInt8(encodedDoc, count);
-      case BIT1 -> scoreBits(encodedDoc, count);
+    if (panama) {
+      scoreFloatsPanama(encoding, encodedDoc, count);
+    } else {
+      switch (encoding) {
+        case FLOAT32, FLOAT16 -> scoreFloats(encoding, encodedDoc, count);
+        case INT8 -> scoreInt8(encodedDoc, count);
+        case BIT1 -> scoreBits(encodedDoc, count);
+      }
     }
     double sum = 0;
     for (float b : best) {
@@ -108,6 +148,25 @@ public final class MaxSim {
         }
       }
     }
+  }
+
+  private void scoreFloatsPanama(MultiVectorEncoding encoding, BytesRef doc, int count) {
+    int lanes = PanamaFloatKernel.LANES;
+    int needed = (count + lanes - 1) / lanes * lanes * dims;
+    if (blocks.length < needed) {
+      blocks = new float[Math.max(needed, 2 * blocks.length)];
+      blockScratch = new float[query.length * lanes];
+    }
+    ensure(1);
+    float[] row = docVectors[0];
+    for (int v = 0; v < count; v++) {
+      MultiVectorCodec.decodeVector(encoding, doc, count, dims, v, row, 0);
+      int at = (v / lanes) * dims * lanes + v % lanes;
+      for (int i = 0; i < dims; i++, at += lanes) {
+        blocks[at] = row[i];
+      }
+    }
+    PanamaFloatKernel.maxDots(query, dims, blocks, count, best, blockScratch);
   }
 
   /** Symmetric int8: the query is quantized once like the documents (per-vector scale). */

@@ -24,8 +24,10 @@ public class TestMaxSim extends LuceneTestCase {
 
   /**
    * MaxSim from the bytes equals the double-precision MaxSim of the decoded vectors: up to float
-   * rounding for float32 and float16; within the query's quantization error for int8 (half a step
-   * of {@code max|q| / 127} per dimension) and 1bit (half a step of {@code (max q - min q) / 255}).
+   * rounding for every encoding with the Panama kernel, and for float32 and float16 without; within
+   * the query's quantization error for int8 (half a step of {@code max|q| / 127} per dimension) and
+   * 1bit (half a step of {@code (max q - min q) / 255}) with the fallback kernels, which quantize
+   * the query.
    */
   public void testScoreFromBytesMatchesDecodedVectors() {
     Random random = random();
@@ -33,7 +35,8 @@ public class TestMaxSim extends LuceneTestCase {
       int dims = 1 + random.nextInt(300);
       int qCount = 1 + random.nextInt(40);
       float[] q = TestMultiVectorCodec.vectors(random, qCount, dims);
-      MaxSim maxSim = new MaxSim(q, qCount, dims);
+      MaxSim panama = new MaxSim(q, qCount, dims);
+      MaxSim plain = MaxSim.withoutPanamaKernel(q, qCount, dims);
       for (int doc = 0; doc < 5; doc++) {
         int count = 1 + random.nextInt(300);
         float[] d = TestMultiVectorCodec.vectors(random, count, dims);
@@ -46,13 +49,15 @@ public class TestMaxSim extends LuceneTestCase {
             qL1 += Math.abs(x);
           }
           // float32 accumulation of each dot product: relative error ~ dims * 2^-24.
-          double tolerance =
-              1e-6 * dims * qL1 * 4 + 1e-5 + queryRounding(e, q, qCount, decoded, count, dims);
-          assertEquals(
-              e + " " + qCount + "x" + count + "x" + dims,
-              expected,
-              maxSim.score(bytes),
-              tolerance);
+          double floatRounding = 1e-6 * dims * qL1 * 4 + 1e-5;
+          double rounding = queryRounding(e, q, qCount, decoded, count, dims);
+          for (MaxSim maxSim : new MaxSim[] {panama, plain}) {
+            assertEquals(
+                e + " " + qCount + "x" + count + "x" + dims + " panama=" + maxSim.panamaKernel(),
+                expected,
+                maxSim.score(bytes),
+                floatRounding + (maxSim.panamaKernel() ? 0 : rounding));
+          }
         }
       }
     }
@@ -125,6 +130,13 @@ public class TestMaxSim extends LuceneTestCase {
         v[t * dims + i] /= (float) Math.sqrt(n);
       }
     }
+  }
+
+  /** The build runs tests with jdk.incubator.vector, so the Panama kernel is the one tested. */
+  public void testPanamaKernelIsUsedWhenAvailable() {
+    assertTrue(MaxSim.PANAMA);
+    assertTrue(new MaxSim(new float[4], 1, 4).panamaKernel());
+    assertFalse(MaxSim.withoutPanamaKernel(new float[4], 1, 4).panamaKernel());
   }
 
   public void testDimsMismatchAndBadQueryAreRejected() {

@@ -76,9 +76,12 @@ public final class MaxSimBenchmark {
     List<Method> methods = new ArrayList<>();
     methods.add(quiver("quiver-float32", MultiVectorEncoding.FLOAT32, query, docs, shape));
     methods.add(quiver("quiver-float32-aa", MultiVectorEncoding.FLOAT32, query, docs, shape));
+    methods.add(quiver("quiver-float32-vecutil", MultiVectorEncoding.FLOAT32, query, docs, shape));
     methods.add(quiver("quiver-float16", MultiVectorEncoding.FLOAT16, query, docs, shape));
     methods.add(quiver("quiver-int8", MultiVectorEncoding.INT8, query, docs, shape));
+    methods.add(quiver("quiver-int8-vecutil", MultiVectorEncoding.INT8, query, docs, shape));
     methods.add(quiver("quiver-1bit", MultiVectorEncoding.BIT1, query, docs, shape));
+    methods.add(quiver("quiver-1bit-vecutil", MultiVectorEncoding.BIT1, query, docs, shape));
     methods.add(lucene(query, docs, shape));
 
     double[] reference = new double[pool];
@@ -134,7 +137,7 @@ public final class MaxSimBenchmark {
       }
       System.out.printf(
           Locale.ROOT,
-          "%-20s %10.1f %8.1f..%-8.1f %10.1f %8.1f..%-8.1f %10d %12.5f%n",
+          "%-22s %10.1f %8.1f..%-8.1f %10.1f %8.1f..%-8.1f %10d %12.5f%n",
           m.name(),
           s.median(),
           s.min(),
@@ -166,7 +169,10 @@ public final class MaxSimBenchmark {
     for (int d = 0; d < docs.length; d++) {
       bytes[d] = MultiVectorCodec.encode(encoding, docs[d], shape.docVectors(), shape.dims());
     }
-    MaxSim maxSim = new MaxSim(query, QUERY_VECTORS, shape.dims());
+    MaxSim maxSim =
+        name.endsWith("-vecutil")
+            ? MaxSim.withoutPanamaKernel(query, QUERY_VECTORS, shape.dims())
+            : new MaxSim(query, QUERY_VECTORS, shape.dims());
     return new Method() {
       @Override
       public String name() {
