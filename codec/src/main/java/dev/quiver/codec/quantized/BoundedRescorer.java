@@ -46,7 +46,8 @@ public final class BoundedRescorer {
   private int size;
 
   /**
-   * @param values the segment's values (their ordinals are the candidates')
+   * @param values the segment's values (their ordinals are the candidates'); raw vectors are read
+   *     through them, so they must not be used by another thread meanwhile
    * @param similarity the field's similarity, for the exact scores
    * @param k results wanted from each candidate set
    * @param epsilon width of the bound in standard deviations ({@link #DEFAULT_EPSILON})
@@ -61,7 +62,7 @@ public final class BoundedRescorer {
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1; k=" + k);
     }
-    this.values = values.copy();
+    this.values = values;
     this.estimator = values.estimator(target, epsilon);
     this.target = target;
     this.similarity = similarity;

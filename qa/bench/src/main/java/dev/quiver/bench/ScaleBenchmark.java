@@ -26,10 +26,10 @@ import java.util.Map;
  * needs a larger heap than the default 4 GiB: {@code -Dbench.heap}), {@code bench.scale.noise}
  * (0.01 per coordinate), {@code bench.scale.formats} ({@code
  * Quiver10Quantized-1bit,Quiver10Quantized-4bit,Lucene104-1bit,Lucene104-4bit}), {@code
- * bench.scale.segments} (1), {@code bench.oversample} (3 and 5 are used if listed; default 3,5),
- * and from {@link BenchOptions}: {@code bench.rounds}, {@code bench.warmupQueries}, {@code
- * bench.minQueriesPerPoint}, {@code bench.sliceQueries}, {@code bench.qpsTrim}, {@code bench.m},
- * {@code bench.efConstruction}, {@code bench.queries}, {@code bench.out} (the truth cache).
+ * bench.scale.segments} (1), {@code bench.oversample} (3,5), and from {@link BenchOptions}: {@code
+ * bench.rounds}, {@code bench.warmupQueries}, {@code bench.minQueriesPerPoint}, {@code
+ * bench.sliceQueries}, {@code bench.qpsTrim}, {@code bench.m}, {@code bench.efConstruction}, {@code
+ * bench.queries}, {@code bench.out} (the truth cache).
  */
 public final class ScaleBenchmark {
 
@@ -57,11 +57,9 @@ public final class ScaleBenchmark {
                     "Quiver10Quantized-1bit,Quiver10Quantized-4bit,Lucene104-1bit,Lucene104-4bit")
                 .split(","));
     int[] oversamples =
-        property("bench.oversample", "3,5").equals("1,2,3,5")
-            ? new int[] {3, 5}
-            : java.util.Arrays.stream(property("bench.oversample", "3,5").split(","))
-                .mapToInt(s -> Integer.parseInt(s.trim()))
-                .toArray();
+        java.util.Arrays.stream(property("bench.oversample", "3,5").split(","))
+            .mapToInt(s -> Integer.parseInt(s.trim()))
+            .toArray();
     System.out.printf(
         Locale.ROOT,
         "scale benchmark: sizes=%s noise=%.4f formats=%s oversample=%s segments=%d rounds=%d"
