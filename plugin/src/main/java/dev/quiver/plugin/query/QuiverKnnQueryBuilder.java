@@ -509,7 +509,8 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       beam = Math.max(numCandidates, rescoreCandidates);
     }
     ShardKnnOptions shard =
-        new ShardKnnOptions(k, minScore, rescoreCandidates, rescore.boundedOrDefault());
+        new ShardKnnOptions(
+            k, minScore, rescoreCandidates, rescore.boundedOrDefault(options.bits()));
     NestedLevel nested = NestedLevel.of(context, field);
     if (nested != null) {
       return NestedKnnQueries.create(context, nested, field, target, beam, luceneFilter, shard);

@@ -101,6 +101,12 @@ class QuiverKnnQueryBuilderTests {
     assertEquals(full().oversample(null), parse(full().oversample(null).toString()));
     assertNotEquals(full(), full().boundedRescore(true));
     assertNotEquals(full().boundedRescore(null), full().boundedRescore(true));
+    assertTrue(KnnRescore.NONE.boundedOrDefault(8));
+    assertTrue(KnnRescore.NONE.boundedOrDefault(4));
+    assertEquals(false, KnnRescore.NONE.boundedOrDefault(2));
+    assertEquals(false, KnnRescore.NONE.boundedOrDefault(1));
+    assertTrue(new KnnRescore(null, true).boundedOrDefault(1));
+    assertEquals(false, new KnnRescore(null, false).boundedOrDefault(8));
     assertMessage(
         q("\"k\":3,\"rescore\":{\"bounded\":\"yes\"}"), "[rescore.bounded] must be true or false");
     assertMessage(q("\"k\":3,\"rescore\":{\"bound\":true}"), "unknown field [rescore.bound]");
