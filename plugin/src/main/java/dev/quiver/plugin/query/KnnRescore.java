@@ -20,10 +20,10 @@ record KnnRescore(Float oversample, Boolean bounded) {
 
   /**
    * Bound-driven rescoring unless the query says otherwise on fields of at least this many bits per
-   * dimension. Measured on scifact-bge-small 48k (qa/bench/QUANTIZATION.md, same candidates, same
-   * top 10 at epsilon 3): at 8 and 4 bits it reads 31-79% fewer raw vectors at a p50 within the A/A
-   * noise; at 2 and 1 bits the bound is too wide to skip much (0-30% fewer reads) and the estimator
-   * pass costs 2-7% p50, so those widths read every candidate by default.
+   * dimension. Measured on scifact-bge-small 48k and SIFT10K (qa/bench/QUANTIZATION.md, same
+   * candidates, same top 10 at epsilon 3): at 8 and 4 bits it reads 9-79% fewer raw vectors at a
+   * p50 within the A/A noise; at 2 and 1 bits the bound is too wide to skip much (0-30% fewer
+   * reads) and the estimator pass costs 2-16% p50, so those widths read every candidate by default.
    */
   static final int DEFAULT_BOUNDED_MIN_BITS = 4;
 
