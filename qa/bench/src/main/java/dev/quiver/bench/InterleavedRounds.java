@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One measured round over several points, interleaved as {@link VectorFormatBenchmark} does: the
- * queries run in slices, each slice on every point before the next slice, in a new seeded random
- * order per slice, so outside load lands on all points alike and no point always follows the same
- * one. Used by the benchmarks that time other things than {@link KnnSearch} (bounded rescoring,
- * scale).
+ * One measured round over several points, shared by the benchmarks here ({@link
+ * VectorFormatBenchmark}, {@link BoundedRescoringBenchmark}, {@link ScaleBenchmark}): the queries
+ * run in slices, each slice on every point before the next slice, in a new seeded random order per
+ * slice, so outside load lands on all points alike and no point always follows the same one.
  */
 final class InterleavedRounds {
 
