@@ -20,6 +20,16 @@
 #                                          scoring, 32 query x 256 doc vectors at 384 and 128 dims and 32 x 356 x 128;
 #                                          wall and CPU us per candidate, bytes per document, an A/A control. No data
 #                                          needed. Options: see qa/bench/.../MaxSimBenchmark.java (-Dbench.rounds=7).
+#   scripts/bench.sh bounded [SHARED_DIR] [-Dbench.x=...]
+#                                          Bound-driven vs fixed rescoring on Quiver's quantized HNSW formats, same
+#                                          candidates (oversample 2/3/5): recall@10, raw vectors read per query, QPS,
+#                                          p50, an A/A control, and the top-10 lost per epsilon (-Dbench.epsilons).
+#                                          Options: see qa/bench/.../BoundedRescoringBenchmark.java.
+#   scripts/bench.sh scale [SHARED_DIR] [-Dbench.x=...]
+#                                          Scale mode (optional): data derived from scifact (real vector + noise),
+#                                          10k and 100k by default (-Dbench.scale.sizes=...,1000000 -Dbench.heap=12g
+#                                          for 1M), Quiver and Lucene 1/4-bit: build time, p50, RAM, recall@10, p50
+#                                          growth per 10x. Options: see qa/bench/.../ScaleBenchmark.java.
 #   scripts/bench.sh embed [-Dbench.x=...] Documents/s embedded through _bulk + quiver_embed into a real node vs
 #                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads;
 #                                          then model batching vs one text per run on the fp32 export of the model
@@ -42,6 +52,8 @@ case "${1:-}" in
   formats) shift ;;
   embed) MODE=embed; shift ;;
   quant) MODE=quant; shift ;;
+  bounded) MODE=bounded; shift ;;
+  scale) MODE=scale; shift ;;
   query-during-ingest) MODE=query-during-ingest; shift ;;
   maxsim) MODE=maxsim; shift ;;
 esac
@@ -63,6 +75,21 @@ if [ "$MODE" = quant ]; then
   [ $# -gt 0 ] && shift
   LOG=qa/bench/target/quant-bench.log
   mvn -B -ntp -q -pl qa/bench exec:exec -Dbench.main=dev.quiver.bench.QuantizationBenchmark \
+    -Dbench.data="$DIR" "$@" 2>&1 | tee "$LOG"
+  exit 0
+fi
+
+if [ "$MODE" = bounded ] || [ "$MODE" = scale ]; then
+  mvn -B -ntp -q -DskipTests install -pl codec,qa/bench -am
+  DIR="$SHARED"
+  if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+    DIR="$1"
+    shift
+  fi
+  CLASS=BoundedRescoringBenchmark
+  [ "$MODE" = scale ] && CLASS=ScaleBenchmark
+  LOG=qa/bench/target/$MODE-bench.log
+  mvn -B -ntp -q -pl qa/bench exec:exec -Dbench.main=dev.quiver.bench.$CLASS \
     -Dbench.data="$DIR" "$@" 2>&1 | tee "$LOG"
   exit 0
 fi

@@ -188,6 +188,26 @@ class QuantizedVectorRestTest {
     return found / (double) (K * QUERIES);
   }
 
+  /**
+   * {@code rescore.bounded} reads fewer raw vectors, never other hits: on every quantized type the
+   * hits (ids, order, exact scores) are those of reading every candidate.
+   */
+  @Test
+  void boundedRescoringReturnsTheHitsOfReadingEveryCandidate() {
+    for (String type : QUANTIZED) {
+      for (int q = 0; q < 30; q++) {
+        JsonNode bounded = search(type, q, ",\"rescore\":{\"bounded\":true}", K, 0, K);
+        JsonNode all = search(type, q, ",\"rescore\":{\"bounded\":false}", K, 0, K);
+        assertEquals(K, bounded.size(), type + ": hits");
+        for (int i = 0; i < K; i++) {
+          assertEquals(all.get(i).get("_id").asText(), bounded.get(i).get("_id").asText(), type);
+          assertEquals(
+              all.get(i).get("_score").asDouble(), bounded.get(i).get("_score").asDouble(), type);
+        }
+      }
+    }
+  }
+
   @Test
   void scoresEqualTheFlatTypesScoreForTheSameDocument() {
     for (String type : MIN_RECALL.keySet()) {

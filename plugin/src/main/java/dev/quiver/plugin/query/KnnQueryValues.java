@@ -16,33 +16,44 @@ final class KnnQueryValues {
 
   private static final String NAME = QuiverKnnQueryBuilder.NAME;
   private static final ParseField OVERSAMPLE = new ParseField("oversample");
+  private static final ParseField BOUNDED = new ParseField("bounded");
 
   private KnnQueryValues() {}
 
-  /** {@code "rescore": {"oversample": 2.0}}: the oversample value as given, checked later. */
-  static Object parseRescore(XContentParser parser, Token token) throws IOException {
+  /**
+   * {@code "rescore": {"oversample": 2.0, "bounded": true}}: the values as given, the oversample
+   * checked later (see {@link KnnRescore}).
+   */
+  static KnnRescore.Parsed parseRescore(XContentParser parser, Token token) throws IOException {
     if (token != Token.START_OBJECT) {
       throw error(parser, "[rescore] must be an object like {\"oversample\": 2.0}");
     }
     Object oversample = null;
+    Boolean bounded = null;
     while ((token = parser.nextToken()) != Token.END_OBJECT) {
       if (token != Token.FIELD_NAME) {
         continue;
       }
       String name = parser.currentName();
       token = parser.nextToken();
-      if (OVERSAMPLE.match(name, parser.getDeprecationHandler()) == false) {
-        throw error(parser, "unknown field [rescore." + name + "], expected [oversample]");
+      if (OVERSAMPLE.match(name, parser.getDeprecationHandler())) {
+        if (token.isValue() == false) {
+          throw error(parser, "[rescore.oversample] must be a number, got [" + token + "]");
+        }
+        oversample = token == Token.VALUE_NUMBER ? parser.numberValue() : parser.text();
+      } else if (BOUNDED.match(name, parser.getDeprecationHandler())) {
+        if (token != Token.VALUE_BOOLEAN) {
+          throw error(parser, "[rescore.bounded] must be true or false, got [" + token + "]");
+        }
+        bounded = parser.booleanValue();
+      } else {
+        throw error(parser, "unknown field [rescore." + name + "], expected [oversample, bounded]");
       }
-      if (token.isValue() == false) {
-        throw error(parser, "[rescore.oversample] must be a number, got [" + token + "]");
-      }
-      oversample = token == Token.VALUE_NUMBER ? parser.numberValue() : parser.text();
     }
-    if (oversample == null) {
-      throw error(parser, "[rescore] requires [oversample]");
+    if (oversample == null && bounded == null) {
+      throw error(parser, "[rescore] requires [oversample] or [bounded]");
     }
-    return oversample;
+    return new KnnRescore.Parsed(oversample, bounded);
   }
 
   static float[] parseVector(XContentParser parser, Token token) throws IOException {

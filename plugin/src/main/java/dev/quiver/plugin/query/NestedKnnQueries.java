@@ -35,11 +35,9 @@ final class NestedKnnQueries {
       NestedLevel level,
       String field,
       float[] target,
-      int k,
       int numCandidates,
       Query filter,
-      Float minScore,
-      int rescoreCandidates) {
+      ShardKnnOptions options) {
     BitSetProducer parents = context.bitsetFilter(level.parentsQuery());
     Query childFilter =
         filter == null
@@ -47,8 +45,7 @@ final class NestedKnnQueries {
             : ChildLevelFilter.toChildFilter(
                 filter, new NestedHelper(context.getMapperService()), level, parents);
     Query children =
-        new QuiverNestedKnnQuery(
-            field, target, k, numCandidates, childFilter, parents, minScore, rescoreCandidates);
+        new QuiverNestedKnnQuery(field, target, numCandidates, childFilter, parents, options);
     ObjectMapper scope = context.nestedScope().getObjectMapper();
     String scopePath = scope == null ? null : scope.fullPath();
     if (Objects.equals(scopePath, level.path())) {

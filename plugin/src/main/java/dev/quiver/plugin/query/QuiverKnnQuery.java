@@ -23,15 +23,9 @@ final class QuiverKnnQuery extends KnnFloatVectorQuery {
   private final ShardKnnOptions options;
 
   QuiverKnnQuery(
-      String field,
-      float[] target,
-      int topK,
-      int numCandidates,
-      Query filter,
-      Float minScore,
-      int rescoreCandidates) {
+      String field, float[] target, int numCandidates, Query filter, ShardKnnOptions options) {
     super(field, target, numCandidates, filter);
-    this.options = new ShardKnnOptions(topK, minScore, rescoreCandidates);
+    this.options = options;
     options.checkBeam(numCandidates);
   }
 

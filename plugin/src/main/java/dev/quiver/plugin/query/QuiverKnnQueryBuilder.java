@@ -59,8 +59,9 @@ import org.opensearch.index.query.QueryShardException;
  * similarity, and the shard keeps the best {@code k} by exact score; {@code min_score} applies to
  * the exact score, and scores returned are exact. {@code rescore.oversample} (in [1, 100])
  * overrides the field's {@code index_options.rescore.oversample}; 1 rescores only the {@code k}
- * best by estimate. On float fields it is ignored. An unmapped field matches nothing (as term
- * queries do across index patterns); a field of another type is an error.
+ * best by estimate; {@code rescore.bounded} ({@link KnnRescore}) reads only the candidates whose
+ * error bound can reach the top {@code k}. On float fields both are ignored. An unmapped field
+ * matches nothing (as term queries do across index patterns); a field of another type is an error.
  */
 public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQueryBuilder> {
 
@@ -78,7 +79,6 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   private static final ParseField QUERY_TEXT = new ParseField("query_text");
   private static final ParseField MODEL = new ParseField("model");
   private static final ParseField RESCORE = new ParseField("rescore");
-  private static final ParseField OVERSAMPLE = new ParseField("oversample");
 
   private final String field;
   private final float[] vector;
@@ -89,8 +89,8 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
   private final QueryBuilder filter;
   private final Float minScore;
 
-  /** {@code rescore.oversample} of the query, null for the field's. */
-  private Float oversample;
+  /** The query's {@code rescore} (oversample null for the field's, bounded null for default). */
+  private KnnRescore rescore = KnnRescore.NONE;
 
   /** Embeds {@code query_text}; null where no embedding engine is wired (then text is refused). */
   private final QueryEmbedder embedder;
@@ -202,7 +202,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
             minScore,
             embedder,
             pending);
-    copy.oversample = oversample;
+    copy.rescore = rescore;
     copy.boost(boost).queryName(queryName);
     return copy;
   }
@@ -227,7 +227,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     this.numCandidates = in.readVInt();
     this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
     this.minScore = in.readOptionalFloat();
-    this.oversample = in.readOptionalFloat();
+    this.rescore = KnnRescore.read(in);
     this.embedder = embedder;
     this.pendingVector = null;
   }
@@ -246,7 +246,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     out.writeVInt(numCandidates);
     out.writeOptionalNamedWriteable(filter);
     out.writeOptionalFloat(minScore);
-    out.writeOptionalFloat(oversample);
+    rescore.writeTo(out);
   }
 
   public String field() {
@@ -267,7 +267,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
 
   /** The query's {@code rescore.oversample}, null when the field's applies. */
   public Float oversample() {
-    return oversample;
+    return rescore.oversample();
   }
 
   /**
@@ -276,10 +276,13 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
    * Float fields ignore it (their scores are exact already).
    */
   public QuiverKnnQueryBuilder oversample(Float oversample) {
-    this.oversample =
-        oversample == null
-            ? null
-            : QuiverIndexOptions.oversample(field, "rescore.oversample", oversample);
+    this.rescore = rescore.withOversample(field, oversample);
+    return this;
+  }
+
+  /** Sets {@code rescore.bounded} (see {@link KnnRescore}); null for the default. */
+  public QuiverKnnQueryBuilder boundedRescore(Boolean bounded) {
+    this.rescore = rescore.withBounded(bounded);
     return this;
   }
 
@@ -304,11 +307,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     if (minScore != null) {
       builder.field(MIN_SCORE.getPreferredName(), minScore);
     }
-    if (oversample != null) {
-      builder.startObject(RESCORE.getPreferredName());
-      builder.field(OVERSAMPLE.getPreferredName(), oversample);
-      builder.endObject();
-    }
+    rescore.toXContent(builder);
     printBoostAndQueryName(builder);
     builder.endObject();
   }
@@ -324,7 +323,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     Integer numCandidates = null;
     QueryBuilder filter = null;
     Float minScore = null;
-    Object oversample = null;
+    KnnRescore.Parsed rescore = null;
     float boost = DEFAULT_BOOST;
     String queryName = null;
     String current = null;
@@ -338,7 +337,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
         }
         filter = parseInnerQueryBuilder(parser);
       } else if (RESCORE.match(current, parser.getDeprecationHandler())) {
-        oversample = KnnQueryValues.parseRescore(parser, token);
+        rescore = KnnQueryValues.parseRescore(parser, token);
       } else if (VECTOR.match(current, parser.getDeprecationHandler())) {
         vector = KnnQueryValues.parseVector(parser, token);
       } else if (token.isValue() == false) {
@@ -390,9 +389,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
                   minScore,
                   null,
                   null);
-      if (oversample != null) {
-        builder.oversample(QuiverIndexOptions.oversample(field, "rescore.oversample", oversample));
-      }
+      builder.rescore = rescore == null ? KnnRescore.NONE : rescore.checked(field);
       return builder.boost(boost).queryName(queryName);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(
@@ -503,16 +500,18 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     int beam = numCandidates;
     QuiverIndexOptions options = quiver.indexOptions();
     if (options.quantized()) {
-      float factor = oversample != null ? oversample : options.oversample();
+      float factor = rescore.oversample() != null ? rescore.oversample() : options.oversample();
       rescoreCandidates = (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(factor * (double) k));
       beam = Math.max(numCandidates, rescoreCandidates);
     }
+    ShardKnnOptions shard =
+        new ShardKnnOptions(
+            k, minScore, rescoreCandidates, rescore.boundedOrDefault(options.bits()));
     NestedLevel nested = NestedLevel.of(context, field);
     if (nested != null) {
-      return NestedKnnQueries.create(
-          context, nested, field, target, k, beam, luceneFilter, minScore, rescoreCandidates);
+      return NestedKnnQueries.create(context, nested, field, target, beam, luceneFilter, shard);
     }
-    return new QuiverKnnQuery(field, target, k, beam, luceneFilter, minScore, rescoreCandidates);
+    return new QuiverKnnQuery(field, target, beam, luceneFilter, shard);
   }
 
   /**
@@ -540,7 +539,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
             minScore,
             embedder,
             pending);
-    copy.oversample = oversample;
+    copy.rescore = rescore;
     copy.boost(boost).queryName(queryName);
     return copy;
   }
@@ -567,7 +566,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
         && numCandidates == other.numCandidates
         && Objects.equals(filter, other.filter)
         && Objects.equals(minScore, other.minScore)
-        && Objects.equals(oversample, other.oversample);
+        && rescore.equals(other.rescore);
   }
 
   @Override
@@ -581,7 +580,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
         numCandidates,
         filter,
         minScore,
-        oversample);
+        rescore);
   }
 
   @Override

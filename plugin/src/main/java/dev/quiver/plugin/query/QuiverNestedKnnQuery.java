@@ -24,14 +24,12 @@ final class QuiverNestedKnnQuery extends DiversifyingChildrenFloatKnnVectorQuery
   QuiverNestedKnnQuery(
       String field,
       float[] target,
-      int topK,
       int numCandidates,
       Query childFilter,
       BitSetProducer parents,
-      Float minScore,
-      int rescoreCandidates) {
+      ShardKnnOptions options) {
     super(field, target, childFilter, numCandidates, parents);
-    this.options = new ShardKnnOptions(topK, minScore, rescoreCandidates);
+    this.options = options;
     options.checkBeam(numCandidates);
   }
 

@@ -8,9 +8,10 @@ import org.apache.lucene.search.TopDocs;
  * What Quiver adds to Lucene's kNN queries, shared by the flat and the nested one: the shard keeps
  * its best {@code topK} of the gathered candidates, drops those under {@code minScore}, and on a
  * quantized field rescores each segment's best {@code rescoreCandidates} by exact similarity
- * ({@code 0}: no rescoring).
+ * ({@code 0}: no rescoring), all of them or, {@code boundedRescore}, only those whose error bound
+ * can still reach the top {@code topK}.
  */
-record ShardKnnOptions(int topK, Float minScore, int rescoreCandidates) {
+record ShardKnnOptions(int topK, Float minScore, int rescoreCandidates, boolean boundedRescore) {
 
   ShardKnnOptions {
     if (topK <= 0) {
@@ -31,7 +32,7 @@ record ShardKnnOptions(int topK, Float minScore, int rescoreCandidates) {
       throws IOException {
     return rescoreCandidates == 0
         ? hits
-        : ExactRescoring.rescore(ctx, field, target, hits, rescoreCandidates);
+        : ExactRescoring.rescore(ctx, field, target, hits, rescoreCandidates, topK, boundedRescore);
   }
 
   /** The shard's best {@code topK} over the segments, {@code minScore} applied. */
@@ -50,6 +51,7 @@ record ShardKnnOptions(int topK, Float minScore, int rescoreCandidates) {
         + numCandidates
         + (minScore == null ? "" : ", min_score=" + minScore)
         + (rescoreCandidates == 0 ? "" : ", rescore=" + rescoreCandidates)
+        + (rescoreCandidates == 0 || !boundedRescore ? "" : ", bounded")
         + (filter == null ? "" : ", filter=" + filter)
         + "]";
   }

@@ -81,7 +81,13 @@ public class QuiverKnnQueryBuilderHarnessTests
             : QueryBuilders.termQuery(KEYWORD_FIELD_NAME, randomAlphaOfLength(5));
     Float minScore = randomBoolean() ? null : randomFloat();
     return new QuiverKnnQueryBuilder(
-        randomBoolean() ? FIELD : NESTED_FIELD, randomVector(), k, numCandidates, filter, minScore);
+            randomBoolean() ? FIELD : NESTED_FIELD,
+            randomVector(),
+            k,
+            numCandidates,
+            filter,
+            minScore)
+        .boundedRescore(randomBoolean() ? null : randomBoolean());
   }
 
   @Override

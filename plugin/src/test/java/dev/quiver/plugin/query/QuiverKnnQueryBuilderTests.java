@@ -47,6 +47,7 @@ class QuiverKnnQueryBuilderTests {
             QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("lang", "en")),
             0.25f)
         .oversample(3.5f)
+        .boundedRescore(false)
         .boost(1.5f)
         .queryName("dense");
   }
@@ -73,6 +74,7 @@ class QuiverKnnQueryBuilderTests {
     String json = original.toString();
     assertTrue(json.contains("\"num_candidates\" : 42"), json);
     assertTrue(json.contains("\"oversample\" : 3.5"), json);
+    assertTrue(json.contains("\"bounded\" : false"), json);
     assertEquals(original, parse(json));
   }
 
@@ -87,7 +89,27 @@ class QuiverKnnQueryBuilderTests {
         q("\"k\":3,\"rescore\":{\"oversample\":0.99}"),
         "field [f]: [rescore.oversample] must be a number in [1, 100], got [0.99]");
     assertMessage(q("\"k\":3,\"rescore\":{\"oversample\":{}}"), "must be a number");
-    assertMessage(q("\"k\":3,\"rescore\":{}"), "[rescore] requires [oversample]");
+    assertMessage(q("\"k\":3,\"rescore\":{}"), "[rescore] requires [oversample] or [bounded]");
+  }
+
+  @Test
+  void parsesRescoreBounded() throws IOException {
+    QuiverKnnQueryBuilder bounded =
+        (QuiverKnnQueryBuilder) parse(q("\"k\":5,\"rescore\":{\"bounded\":false}"));
+    assertEquals(null, bounded.oversample());
+    assertEquals(false, bounded.equals(parse(q("\"k\":5"))));
+    assertEquals(full().oversample(null), parse(full().oversample(null).toString()));
+    assertNotEquals(full(), full().boundedRescore(true));
+    assertNotEquals(full().boundedRescore(null), full().boundedRescore(true));
+    assertTrue(KnnRescore.NONE.boundedOrDefault(8));
+    assertTrue(KnnRescore.NONE.boundedOrDefault(4));
+    assertEquals(false, KnnRescore.NONE.boundedOrDefault(2));
+    assertEquals(false, KnnRescore.NONE.boundedOrDefault(1));
+    assertTrue(new KnnRescore(null, true).boundedOrDefault(1));
+    assertEquals(false, new KnnRescore(null, false).boundedOrDefault(8));
+    assertMessage(
+        q("\"k\":3,\"rescore\":{\"bounded\":\"yes\"}"), "[rescore.bounded] must be true or false");
+    assertMessage(q("\"k\":3,\"rescore\":{\"bound\":true}"), "unknown field [rescore.bound]");
   }
 
   @Test

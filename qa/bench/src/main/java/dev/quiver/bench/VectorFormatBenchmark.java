@@ -271,62 +271,27 @@ public final class VectorFormatBenchmark {
   private static void measureRound(
       Dataset data, List<Measurement> points, BenchOptions options, int round) throws IOException {
     float[][] queries = data.queries();
-    int runs = Math.max(queries.length, options.minQueriesPerPoint());
-    int slice = Math.max(1, options.sliceQueries());
-    long[][] latency = new long[points.size()][runs];
     int[][][] answers = round == 0 ? new int[points.size()][queries.length][] : null;
-    KnnSearch[] searches = new KnnSearch[points.size()];
-    for (int p = 0; p < searches.length; p++) {
-      searches[p] = new KnnSearch(points.get(p).index, K);
+    List<InterleavedRounds.Search> searches = new ArrayList<>();
+    for (Measurement point : points) {
+      KnnSearch search = new KnnSearch(point.index, K);
+      searches.add(q -> search.search(q, point.setting));
     }
-    java.util.Random shuffle = new java.util.Random(1_000_003L * (round + 1));
-    int[] order = new int[points.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    for (int from = 0; from < runs; from += slice) {
-      int to = Math.min(runs, from + slice);
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = shuffle.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-      for (int p : order) {
-        SearchSetting setting = points.get(p).setting;
-        for (int i = from; i < to; i++) {
-          int q = i % queries.length;
-          long t0 = System.nanoTime();
-          int[] docs = searches[p].search(queries[q], setting);
-          latency[p][i] = System.nanoTime() - t0;
-          if (answers != null && i < queries.length) {
-            answers[p][q] = docs;
-          }
-        }
+    InterleavedRounds.round(
+        searches,
+        points,
+        queries,
+        Math.max(queries.length, options.minQueriesPerPoint()),
+        Math.max(1, options.sliceQueries()),
+        options.qpsTrim(),
+        1_000_003L * (round + 1),
+        answers);
+    if (answers != null) {
+      for (int p = 0; p < points.size(); p++) {
+        points
+            .get(p)
+            .recall(InterleavedRounds.recall(points.get(p).index, answers[p], data.truth()));
       }
     }
-    for (int p = 0; p < points.size(); p++) {
-      Measurement point = points.get(p);
-      point.round(latency[p], options.qpsTrim());
-      if (answers != null) {
-        point.recall(recall(point.index, answers[p], data.truth()));
-      }
-    }
-  }
-
-  private static double recall(BuiltIndex index, int[][] answers, int[][] truth) {
-    long found = 0;
-    for (int q = 0; q < answers.length; q++) {
-      for (int doc : answers[q]) {
-        int ordinal = index.ordinalOfDoc[doc];
-        for (int t : truth[q]) {
-          if (t == ordinal) {
-            found++;
-            break;
-          }
-        }
-      }
-    }
-    return found / (double) ((long) K * answers.length);
   }
 }
