@@ -7,10 +7,13 @@ import dev.quiver.plugin.embed.InferencePools;
 import dev.quiver.plugin.embed.InferenceSettings;
 import dev.quiver.plugin.embed.QuiverEmbedProcessor;
 import dev.quiver.plugin.embed.RestModelsAction;
+import dev.quiver.plugin.mapper.MultiVectorSourceExcludes;
+import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
+import dev.quiver.plugin.query.QuiverMaxSimQueryBuilder;
 import dev.quiver.plugin.stats.QuiverStatsAction;
 import dev.quiver.plugin.stats.RestQuiverStatsAction;
 import dev.quiver.plugin.stats.TransportQuiverStatsAction;
@@ -40,6 +43,7 @@ import org.opensearch.env.NodeEnvironment;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
+import org.opensearch.index.mapper.MappingTransformer;
 import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.EnginePlugin;
@@ -82,6 +86,11 @@ public final class QuiverPlugin extends Plugin
 
   /** Query text is embedded by the engine once it exists; before that it is refused. */
   private CompletableFuture<float[]> embedQuery(String model, String text) {
+    return engineOrFailure().thenCompose(e -> e.embed(model, text));
+  }
+
+  /** The engine once it exists; before that a failure. */
+  private CompletableFuture<EmbeddingEngine> engineOrFailure() {
     EmbeddingEngine e;
     synchronized (this) {
       e = engine;
@@ -89,7 +98,7 @@ public final class QuiverPlugin extends Plugin
     return e == null
         ? CompletableFuture.failedFuture(
             new IllegalStateException("the embedding engine of this node is not started"))
-        : e.embed(model, text);
+        : CompletableFuture.completedFuture(e);
   }
 
   @Override
@@ -118,7 +127,16 @@ public final class QuiverPlugin extends Plugin
 
   @Override
   public Map<String, Mapper.TypeParser> getMappers() {
-    return Map.of(QuiverVectorFieldMapper.CONTENT_TYPE, QuiverVectorFieldMapper.PARSER);
+    return Map.of(
+        QuiverVectorFieldMapper.CONTENT_TYPE,
+        QuiverVectorFieldMapper.PARSER,
+        QuiverMultiVectorFieldMapper.CONTENT_TYPE,
+        QuiverMultiVectorFieldMapper.PARSER);
+  }
+
+  @Override
+  public List<MappingTransformer> getMappingTransformers() {
+    return List.of(new MultiVectorSourceExcludes());
   }
 
   @Override
@@ -131,6 +149,11 @@ public final class QuiverPlugin extends Plugin
           }
 
           @Override
+          public CompletableFuture<float[][]> embedTokens(String model, String text) {
+            return engineOrFailure().thenCompose(e -> e.embedTokens(model, text));
+          }
+
+          @Override
           public String mappedModel(IndicesRequest search, String field) {
             return mappedModels.modelOf(search, field);
           }
@@ -139,7 +162,11 @@ public final class QuiverPlugin extends Plugin
         new QuerySpec<>(
             QuiverKnnQueryBuilder.NAME,
             in -> new QuiverKnnQueryBuilder(in, embedder),
-            parser -> QuiverKnnQueryBuilder.fromXContent(parser, embedder)));
+            parser -> QuiverKnnQueryBuilder.fromXContent(parser, embedder)),
+        new QuerySpec<>(
+            QuiverMaxSimQueryBuilder.NAME,
+            in -> new QuiverMaxSimQueryBuilder(in, embedder),
+            parser -> QuiverMaxSimQueryBuilder.fromXContent(parser, embedder)));
   }
 
   @Override
