@@ -1,8 +1,8 @@
 package dev.quiver.plugin.mapper;
 
+import dev.quiver.codec.fde.Quiver10FdeVectorsFormat;
 import dev.quiver.codec.multivector.MultiVectorCodec;
 import dev.quiver.codec.multivector.MultiVectorEncoding;
-import dev.quiver.codec.muvera.Quiver10FdeVectorsFormat;
 import dev.quiver.plugin.codec.QuiverCodecEligibility;
 import java.io.IOException;
 import java.util.List;
@@ -251,13 +251,11 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
     this.fde = builder.fde.getValue();
     this.storedVectors = builder.storedVectors.getValue();
     this.storeSource = builder.storeSource.getValue();
-    FieldType ft =
-        new FieldType(
-            KnnFloatVectorField.createFieldType(
-                fde.params().fdeDims(), VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
-    ft.putAttribute(Quiver10FdeVectorsFormat.FINGERPRINT_ATTRIBUTE, fde.params().fingerprint(dims));
-    ft.freeze();
-    this.fdeFieldType = ft;
+    this.fdeFieldType =
+        Quiver10FdeVectorsFormat.fieldType(
+            fde.params().fdeDims(),
+            VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT,
+            fde.params().fingerprint(dims));
   }
 
   /** Whether the field's vectors are kept in {@code _source}. */

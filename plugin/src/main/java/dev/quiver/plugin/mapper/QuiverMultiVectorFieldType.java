@@ -1,8 +1,8 @@
 package dev.quiver.plugin.mapper;
 
+import dev.quiver.codec.fde.Quiver10FdeVectorsFormat;
 import dev.quiver.codec.multivector.MultiVectorEncoding;
 import dev.quiver.codec.muvera.FdeEncoder;
-import dev.quiver.codec.muvera.Quiver10FdeVectorsFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.codecs.KnnVectorsFormat;

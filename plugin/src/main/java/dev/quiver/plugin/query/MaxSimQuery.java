@@ -1,5 +1,6 @@
 package dev.quiver.plugin.query;
 
+import dev.quiver.codec.fde.Quiver10FdeVectorsFormat;
 import dev.quiver.codec.multivector.MaxSim;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
@@ -44,12 +46,15 @@ final class MaxSimQuery extends Query {
   private final int k;
   private final int numCandidates;
   private final Query filter;
+  private final String fingerprint;
 
   /**
    * @param field the FDE vector field
    * @param storedField the binary doc-values field of the encoded vectors
    * @param queryVectors the prepared query vectors, flat
    * @param queryFde the query's FDE; null for the exact scan
+   * @param fingerprint the FDE fingerprint of the query's encoder, which every segment's field must
+   *     carry ({@link Quiver10FdeVectorsFormat#FINGERPRINT_ATTRIBUTE})
    */
   MaxSimQuery(
       String field,
@@ -59,7 +64,8 @@ final class MaxSimQuery extends Query {
       float[] queryFde,
       int k,
       int numCandidates,
-      Query filter) {
+      Query filter,
+      String fingerprint) {
     this.field = field;
     this.storedField = storedField;
     this.queryVectors = queryVectors;
@@ -68,6 +74,7 @@ final class MaxSimQuery extends Query {
     this.k = k;
     this.numCandidates = numCandidates;
     this.filter = filter;
+    this.fingerprint = fingerprint;
   }
 
   private record Scored(int doc, float score, int fdeRank, float fdeScore) {}
@@ -78,6 +85,9 @@ final class MaxSimQuery extends Query {
   @Override
   public Query rewrite(IndexSearcher searcher) throws IOException {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    for (LeafReaderContext ctx : leaves) {
+      checkFingerprint(ctx);
+    }
     List<List<Candidate>> perLeaf = queryFde == null ? null : fdeCandidates(searcher, leaves);
     MaxSim maxSim = new MaxSim(queryVectors, queryVectors.length / dims, dims);
     PriorityQueue<Scored> top = new PriorityQueue<>(WORST_FIRST);
@@ -120,6 +130,29 @@ final class MaxSimQuery extends Query {
         scored,
         queryVectors.length / dims,
         searcher.getIndexReader().getContext().id());
+  }
+
+  /**
+   * Refuses a segment whose FDEs were encoded with other parameters than the query's (a mapping
+   * restored over another index, a plugin upgrade that changed the encoding): its FDE scores and
+   * candidates would be meaningless.
+   */
+  private void checkFingerprint(LeafReaderContext ctx) {
+    FieldInfo info = ctx.reader().getFieldInfos().fieldInfo(field);
+    if (info == null) {
+      return;
+    }
+    String segment = Quiver10FdeVectorsFormat.fingerprint(info);
+    if (segment.equals(fingerprint) == false) {
+      throw new IllegalArgumentException(
+          "field ["
+              + field
+              + "]: a segment holds FDEs of fingerprint ["
+              + segment
+              + "] but the mapping encodes queries with ["
+              + fingerprint
+              + "]; reindex into an index with this mapping");
+    }
   }
 
   private static float score(MaxSim maxSim, BinaryDocValues values) throws IOException {

@@ -498,7 +498,8 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
         queryFde,
         k,
         numCandidates,
-        luceneFilter);
+        luceneFilter,
+        multi.fde().params().fingerprint(dims));
   }
 
   /**

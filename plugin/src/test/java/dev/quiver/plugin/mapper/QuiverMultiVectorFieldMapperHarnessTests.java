@@ -3,9 +3,9 @@ package dev.quiver.plugin.mapper;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 
+import dev.quiver.codec.fde.Quiver10FdeVectorsFormat;
 import dev.quiver.codec.multivector.MaxSim;
 import dev.quiver.codec.multivector.MultiVectorCodec;
-import dev.quiver.codec.muvera.Quiver10FdeVectorsFormat;
 import dev.quiver.plugin.QuiverPlugin;
 import java.io.IOException;
 import java.util.Collection;
