@@ -323,9 +323,10 @@ class MultiVectorRestTest {
             """
             {"settings": {"number_of_shards": 1, "number_of_replicas": 0},
              "mappings": {"properties": {"body": {"type": "text"},
-               "body_tokens": {"type": "quiver_multi_vector", "dims": 384,
+               "body_tokens": {"type": "quiver_multi_vector", "dims": 384, "model": "%s",
                                "fde": {"repetitions": 10, "simhash_bits": 4}}}}}
-            """)
+            """
+                .formatted(DEFAULT_MODEL))
         .ok();
     rest.put(
             "/_ingest/pipeline/multi-vector-tokens",
@@ -368,5 +369,14 @@ class MultiVectorRestTest {
         assertEquals(String.valueOf(i), hits.get(0).get("_id").asText(), queries[i] + mode + hits);
       }
     }
+    // vectors declared to come from another model than the field's are refused
+    float[][] other = {new float[384]};
+    other[0][0] = 1f;
+    rest.post(
+            index + "/_search",
+            "{\"query\": {\"quiver_maxsim\": {\"field\": \"body_tokens\", \"vectors\": "
+                + ClusteredMultiVectors.json(other)
+                + ", \"model\": \"another-model\"}}}")
+        .badRequest("field [body_tokens] holds vectors of model [" + DEFAULT_MODEL + "]");
   }
 }

@@ -32,7 +32,8 @@ import org.opensearch.index.mapper.ParseContext;
  *           "final_projection_dims": 0, "seed": 42, "version": 1,
  *           "index_type": "int4_hnsw", "m": 16, "ef_construction": 100},
  *   "stored_vectors": "float16",
- *   "store_source": false
+ *   "store_source": false,
+ *   "model": "answerai-colbert-small"
  * }
  * </pre>
  *
@@ -49,6 +50,9 @@ import org.opensearch.index.mapper.ParseContext;
  * document vector. {@code cosine} (the default) L2-normalizes every vector first, on both sides, so
  * each term is a cosine; {@code dot_product} takes the vectors as given and requires unit length
  * (as ColBERT-style models emit them). The FDE vector is compared by inner product.
+ *
+ * <p>{@code model} (optional) names the model the vectors come from: {@code quiver_maxsim}'s {@code
+ * query_text} naming no model is embedded with it, and a query naming another is refused.
  *
  * <p>The vectors are left out of {@code _source} unless {@code store_source} is true: {@link
  * MultiVectorSourceExcludes} adds the field to the mapping's {@code _source.excludes} when the
@@ -118,6 +122,16 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
         Parameter.boolParam("store_source", false, m -> toType(m).storeSource, false)
             .alwaysSerialize();
 
+    private final Parameter<String> model =
+        new Parameter<String>(
+                "model",
+                false,
+                () -> null,
+                (n, c, o) -> QuiverVectorFieldMapper.parseModel(n, o),
+                m -> toType(m).model)
+            .acceptsNull()
+            .setSerializer((b, n, v) -> b.field(n, v), v -> v);
+
     private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
     public Builder(String name) {
@@ -137,7 +151,7 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
 
     @Override
     protected List<Parameter<?>> getParameters() {
-      return List.of(dims, similarity, maxVectors, fde, storedVectors, storeSource, meta);
+      return List.of(dims, similarity, maxVectors, fde, storedVectors, storeSource, model, meta);
     }
 
     @Override
@@ -154,6 +168,7 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
               maxVectors.getValue(),
               fde.getValue(),
               storedVectors.getValue(),
+              model.getValue(),
               meta.getValue());
       return new QuiverMultiVectorFieldMapper(
           name, type, multiFieldsBuilder.build(this, context), copyTo.build(), this);
@@ -236,6 +251,7 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
   private final FdeOptions fde;
   private final MultiVectorEncoding storedVectors;
   private final boolean storeSource;
+  private final String model;
   private final FieldType fdeFieldType;
 
   private QuiverMultiVectorFieldMapper(
@@ -251,6 +267,7 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
     this.fde = builder.fde.getValue();
     this.storedVectors = builder.storedVectors.getValue();
     this.storeSource = builder.storeSource.getValue();
+    this.model = builder.model.getValue();
     this.fdeFieldType =
         Quiver10FdeVectorsFormat.fieldType(
             fde.params().fdeDims(),

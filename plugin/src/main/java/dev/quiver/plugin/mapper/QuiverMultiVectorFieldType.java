@@ -32,6 +32,7 @@ public final class QuiverMultiVectorFieldType extends MappedFieldType {
   private final int maxVectors;
   private final FdeOptions fde;
   private final MultiVectorEncoding storedVectors;
+  private final String model;
   private final KnnVectorsFormat vectorsFormat;
   private volatile FdeEncoder encoder;
 
@@ -42,6 +43,7 @@ public final class QuiverMultiVectorFieldType extends MappedFieldType {
       int maxVectors,
       FdeOptions fde,
       MultiVectorEncoding storedVectors,
+      String model,
       Map<String, String> meta) {
     super(name, true, false, true, TextSearchInfo.NONE, meta);
     this.dims = dims;
@@ -49,6 +51,7 @@ public final class QuiverMultiVectorFieldType extends MappedFieldType {
     this.maxVectors = maxVectors;
     this.fde = fde;
     this.storedVectors = storedVectors;
+    this.model = model;
     this.vectorsFormat = new Quiver10FdeVectorsFormat(fde.index().vectorsFormat());
   }
 
@@ -70,6 +73,11 @@ public final class QuiverMultiVectorFieldType extends MappedFieldType {
 
   public MultiVectorEncoding storedVectors() {
     return storedVectors;
+  }
+
+  /** The model the field's vectors come from, null when the mapping names none. */
+  public String model() {
+    return model;
   }
 
   /** The binary doc-values field of the encoded token vectors. */

@@ -20,6 +20,7 @@ import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
@@ -32,9 +33,10 @@ import org.opensearch.index.query.QueryShardException;
  *                    "filter": {..}, "exact": false, "boost": 1.0, "_name": ".."}}
  * </pre>
  *
- * <p>Instead of {@code vectors}, {@code query_text} is embedded into per-token query vectors by
- * {@code model} (default {@link QuiverKnnQueryBuilder#DEFAULT_MODEL}) when the search is rewritten
- * on the coordinating node; one of the two is required.
+ * <p>Instead of {@code vectors}, {@code query_text} is embedded into per-token query vectors when
+ * the search is rewritten on the coordinating node, by {@code model}, else the field's mapped
+ * {@code model}, else {@link QuiverKnnQueryBuilder#DEFAULT_MODEL}; one of the two is required. A
+ * query whose {@code model} is not the field's is a 400.
  *
  * <p>Each shard encodes the query vectors into the field's FDE, gathers the {@code num_candidates}
  * (default {@link #defaultNumCandidates}) nearest FDE vectors (the filter applied during the graph
@@ -413,7 +415,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
       }
       AtomicReference<float[][]> result = new AtomicReference<>();
       String text = queryText;
-      String modelName = model != null ? model : QuiverKnnQueryBuilder.DEFAULT_MODEL;
+      String modelName = model != null ? model : mappedModel(context);
       context.registerAsyncAction(
           (client, listener) ->
               embedder
@@ -434,6 +436,17 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
     }
     QueryBuilder rewritten = filter.rewrite(context);
     return rewritten == filter ? this : copy(vectors, model, rewritten, null);
+  }
+
+  /**
+   * The model to embed {@code query_text} with when the query names none: the one the field is
+   * mapped with in the indices the search targets, else the default.
+   */
+  private String mappedModel(QueryRewriteContext context) {
+    QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+    String mapped =
+        coordinator == null ? null : embedder.mappedModel(coordinator.getSearchRequest(), field);
+    return mapped != null ? mapped : QuiverKnnQueryBuilder.DEFAULT_MODEL;
   }
 
   @Override
@@ -461,6 +474,19 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
               + "] needs a ["
               + QuiverMultiVectorFieldMapper.CONTENT_TYPE
               + "] field");
+    }
+    if (model != null && multi.model() != null && multi.model().equals(model) == false) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] holds vectors of model ["
+              + multi.model()
+              + "], but the query vectors are of model ["
+              + model
+              + "]");
     }
     int dims = multi.dims();
     float[] flat = new float[v.length * dims];

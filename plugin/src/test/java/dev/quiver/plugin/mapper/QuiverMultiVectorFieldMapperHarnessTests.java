@@ -139,6 +139,7 @@ public class QuiverMultiVectorFieldMapperHarnessTests extends MapperTestCase {
         minimalWith("stored_vectors", "int8"));
     checker.registerConflictCheck(
         "store_source", fieldMapping(this::minimalMapping), minimalWith("store_source", true));
+    checker.registerConflictCheck("model", b -> b.field("model", "colbert-small"));
     checker.registerConflictCheck(
         "fde", fieldMapping(this::minimalMapping), minimalWith("fde", Map.of("repetitions", 10)));
   }
