@@ -218,7 +218,7 @@ class MultiVectorRestTest {
     assertEquals(8, mv.at("/fde/repetitions").asInt());
     assertEquals(0, mv.at("/fde/final_projection_dims").asInt());
     assertEquals(1, mv.at("/fde/version").asInt());
-    assertEquals("int4_hnsw", mv.at("/fde/index_type").asText());
+    assertEquals("int1_hnsw", mv.at("/fde/index_type").asText());
     assertEquals(16, mv.at("/fde/m").asInt());
   }
 

@@ -30,7 +30,7 @@ import org.opensearch.index.mapper.ParseContext;
  *   "max_vectors": 1024,
  *   "fde": {"repetitions": 20, "simhash_bits": 5, "projection_dims": 16,
  *           "final_projection_dims": 0, "seed": 42, "version": 1,
- *           "index_type": "int4_hnsw", "m": 16, "ef_construction": 100},
+ *           "index_type": "int1_hnsw", "m": 16, "ef_construction": 100},
  *   "stored_vectors": "float16",
  *   "store_source": false,
  *   "model": "answerai-colbert-small"

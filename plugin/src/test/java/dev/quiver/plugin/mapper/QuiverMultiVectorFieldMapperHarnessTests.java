@@ -61,7 +61,7 @@ public class QuiverMultiVectorFieldMapperHarnessTests extends MapperTestCase {
         .field("final_projection_dims", 0)
         .field("seed", 42)
         .field("version", 1)
-        .field("index_type", "int4_hnsw")
+        .field("index_type", "int1_hnsw")
         .field("m", 16)
         .field("ef_construction", 100)
         .endObject();
@@ -166,7 +166,7 @@ public class QuiverMultiVectorFieldMapperHarnessTests extends MapperTestCase {
             "\"final_projection_dims\":0",
             "\"seed\":42",
             "\"version\":1",
-            "\"index_type\":\"int4_hnsw\"",
+            "\"index_type\":\"int1_hnsw\"",
             "\"m\":16",
             "\"ef_construction\":100",
             "\"stored_vectors\":\"float16\"",
