@@ -18,6 +18,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.mapper.ObjectMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryCoordinatorContext;
@@ -42,7 +43,9 @@ import org.opensearch.index.query.QueryShardException;
  * (default {@link #defaultNumCandidates}) nearest FDE vectors (the filter applied during the graph
  * search), scores them by exact MaxSim over their stored vectors and returns its best {@code k}
  * with MaxSim scores. With {@code exact: true} every matching document is scored by MaxSim instead
- * (for evaluation and small indices). See {@link MaxSimQuery}.
+ * (for evaluation and small indices). See {@link MaxSimQuery}. A field inside a {@code nested}
+ * object is scored per nested document, so it is searched inside a {@code nested} query on that
+ * object (which scores each parent by its children); elsewhere it is a 400.
  */
 public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverMaxSimQueryBuilder> {
 
@@ -474,6 +477,21 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
               + "] needs a ["
               + QuiverMultiVectorFieldMapper.CONTENT_TYPE
               + "] field");
+    }
+    NestedLevel nested = NestedLevel.of(context, field);
+    ObjectMapper scope = context.nestedScope().getObjectMapper();
+    if (nested != null && (scope == null || scope.fullPath().equals(nested.path()) == false)) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] is inside the nested object ["
+              + nested.path()
+              + "], whose documents it scores: use it inside a [nested] query on ["
+              + nested.path()
+              + "]");
     }
     if (model != null && multi.model() != null && multi.model().equals(model) == false) {
       throw new QueryShardException(

@@ -67,7 +67,10 @@ public class QuiverMaxSimQueryBuilderHarnessTests
             {"properties": {
               "mv": {"type": "quiver_multi_vector", "dims": 4,
                      "fde": {"repetitions": 2, "simhash_bits": 2, "projection_dims": 2,
-                             "index_type": "hnsw"}}}}
+                             "index_type": "hnsw"}},
+              "passages": {"type": "nested", "properties": {
+                "mv": {"type": "quiver_multi_vector", "dims": 4,
+                       "fde": {"repetitions": 2, "simhash_bits": 2, "projection_dims": 2}}}}}}
             """),
         MapperService.MergeReason.MAPPING_UPDATE);
   }
@@ -122,6 +125,18 @@ public class QuiverMaxSimQueryBuilderHarnessTests
                 new QuiverMaxSimQueryBuilder(TEXT_FIELD_NAME, randomVectors(), 3, null, null, false)
                     .toQuery(createShardContext()));
     assertThat(e.getMessage(), containsString("needs a [quiver_multi_vector] field"));
+  }
+
+  public void testANestedFieldIsSearchedInsideANestedQueryOnly() throws IOException {
+    QuiverMaxSimQueryBuilder inner =
+        new QuiverMaxSimQueryBuilder("passages.mv", randomVectors(), 3, null, null, false);
+    QueryShardException e =
+        expectThrows(QueryShardException.class, () -> inner.toQuery(createShardContext()));
+    assertThat(e.getMessage(), containsString("use it inside a [nested] query on [passages]"));
+    Query nested =
+        QueryBuilders.nestedQuery("passages", inner, org.apache.lucene.search.join.ScoreMode.Max)
+            .toQuery(createShardContext());
+    assertThat(nested.toString(), containsString("QuiverMaxSimQuery[field=passages.mv"));
   }
 
   public void testDimensionMismatchNamesTheField() {
