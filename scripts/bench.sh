@@ -14,6 +14,12 @@
 #                                          rescoring. Needs ../shared (scifact-bge-small and/or siftsmall).
 #                                          After SHARED_DIR: -Dbench.queries=N (queries per data set),
 #                                          -Dbench.methods=quiver-rot,lucene-osq (methods to run).
+#   scripts/bench.sh maxsim [-Dbench.x=...]
+#                                          The MaxSim kernel alone, per candidate, one thread: Quiver's MaxSim over
+#                                          float32/float16/int8/1bit stored vectors vs Lucene's late-interaction
+#                                          scoring, 32 query x 256 doc vectors at 384 and 128 dims and 32 x 356 x 128;
+#                                          wall and CPU us per candidate, bytes per document, an A/A control. No data
+#                                          needed. Options: see qa/bench/.../MaxSimBenchmark.java (-Dbench.rounds=7).
 #   scripts/bench.sh embed [-Dbench.x=...] Documents/s embedded through _bulk + quiver_embed into a real node vs
 #                                          a bare ONNX Runtime loop on the same model, texts, batch size and threads;
 #                                          then model batching vs one text per run on the fp32 export of the model
@@ -37,7 +43,19 @@ case "${1:-}" in
   embed) MODE=embed; shift ;;
   quant) MODE=quant; shift ;;
   query-during-ingest) MODE=query-during-ingest; shift ;;
+  maxsim) MODE=maxsim; shift ;;
 esac
+
+if [ "$MODE" = maxsim ]; then
+  # Builds codec and qa/bench in one reactor (no install) and runs the benchmark class directly.
+  mvn -B -ntp -q -DskipTests -pl codec,qa/bench package dependency:build-classpath \
+    -Dmdep.outputFile=target/cp.txt
+  LOG=qa/bench/target/maxsim-bench.log
+  java -Xms2g -Xmx2g --add-modules jdk.incubator.vector "$@" \
+    -cp "qa/bench/target/classes:$(cat qa/bench/target/cp.txt)" dev.quiver.bench.MaxSimBenchmark \
+    2>&1 | tee "$LOG"
+  exit 0
+fi
 
 if [ "$MODE" = quant ]; then
   mvn -B -ntp -q -DskipTests install -pl codec,qa/bench -am

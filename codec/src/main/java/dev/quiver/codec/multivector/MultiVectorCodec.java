@@ -42,6 +42,17 @@ public final class MultiVectorCodec {
 
   public static final int MAX_DIMS = 65_535;
 
+  /** For each byte value and bit k (least significant first): +1 if set, else -1. */
+  private static final float[] SIGNS = new float[256 * 8];
+
+  static {
+    for (int value = 0; value < 256; value++) {
+      for (int k = 0; k < 8; k++) {
+        SIGNS[value * 8 + k] = ((value >>> k) & 1) != 0 ? 1f : -1f;
+      }
+    }
+  }
+
   private MultiVectorCodec() {}
 
   /** Bytes of one document's value: header + payload. */
@@ -229,7 +240,14 @@ public final class MultiVectorCodec {
       case BIT1 -> {
         float scale = (float) BitUtil.VH_LE_FLOAT.get(b, payload + 4 * v);
         int p = payload + 4 * count + v * ((dims + 7) / 8);
-        for (int i = 0; i < dims; i++) {
+        int i = 0;
+        for (; i + 8 <= dims; i += 8) {
+          int signs = (b[p + (i >> 3)] & 0xFF) * 8;
+          for (int k = 0; k < 8; k++) {
+            out[offset + i + k] = scale * SIGNS[signs + k];
+          }
+        }
+        for (; i < dims; i++) {
           out[offset + i] = (b[p + (i >> 3)] & (1 << (i & 7))) != 0 ? scale : -scale;
         }
       }

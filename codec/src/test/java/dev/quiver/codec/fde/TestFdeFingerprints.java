@@ -99,6 +99,39 @@ public class TestFdeFingerprints extends LuceneTestCase {
     }
   }
 
+  /** The default 10,240-dim FDE through the SPI instance (4-bit quantized HNSW). */
+  public void testDefaultFdeDimsAreIndexedAndSearchable() throws Exception {
+    FdeEncoder encoder = new FdeEncoder(FdeParams.defaults(), 128);
+    assertEquals(10_240, encoder.dims());
+    Codec codec =
+        new PerFieldQuiverCodec(
+            TestUtil.getDefaultCodec(),
+            field -> field.equals("fde") ? new Quiver10FdeVectorsFormat() : null);
+    FieldType type =
+        Quiver10FdeVectorsFormat.fieldType(
+            encoder.dims(), VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, encoder.fingerprint());
+    Random random = random();
+    float[][] docs = new float[20][];
+    try (Directory dir = newDirectory();
+        IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setCodec(codec))) {
+      for (int i = 0; i < docs.length; i++) {
+        docs[i] = new float[3 * 128];
+        for (int t = 0; t < docs[i].length; t++) {
+          docs[i][t] = (float) random.nextGaussian();
+        }
+        Document doc = new Document();
+        doc.add(new KnnFloatVectorField("fde", encoder.encodeDocument(docs[i], 3), type));
+        w.addDocument(doc);
+      }
+      try (DirectoryReader r = DirectoryReader.open(w)) {
+        float[] query = encoder.encodeQuery(docs[7], 3);
+        TopDocs top = new IndexSearcher(r).search(new KnnFloatVectorQuery("fde", query, 3), 3);
+        assertEquals(3, top.scoreDocs.length);
+        assertEquals(encoder.fingerprint(), fdeReader(r.leaves().get(0)).fingerprint("fde"));
+      }
+    }
+  }
+
   public void testDifferentFingerprintsRefuseToMerge() throws Exception {
     try (Directory dir = newDirectory();
         IndexWriter w = new IndexWriter(dir, config())) {
