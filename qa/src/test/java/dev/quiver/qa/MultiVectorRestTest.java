@@ -222,6 +222,33 @@ class MultiVectorRestTest {
     assertEquals(16, mv.at("/fde/m").asInt());
   }
 
+  /**
+   * {@code _source.excludes} cannot change on an existing index, so a field added by a mapping
+   * update is refused with OpenSearch's conflict naming the path, unless it keeps its vectors in
+   * {@code _source}.
+   */
+  @Test
+  void addingAFieldToAnExistingIndexNeedsStoreSource() {
+    String index = "/multi-vector-added";
+    rest.delete(index);
+    rest.put(index, "{\"mappings\": {\"properties\": {\"p\": {\"type\": \"integer\"}}}}").ok();
+    String field = "{\"type\": \"quiver_multi_vector\", \"dims\": 16, \"fde\": " + FDE;
+    rest.put(index + "/_mapping", "{\"properties\": {\"mv\": " + field + "}}}")
+        .badRequest("Cannot update parameter [excludes] from [[]] to [[mv]]");
+    rest.put(
+            index + "/_mapping",
+            "{\"properties\": {\"mv\": " + field + ", \"store_source\": true}}}")
+        .ok();
+    assertEquals(
+        "quiver_multi_vector",
+        rest.get(index + "/_mapping")
+            .ok()
+            .body()
+            .at(index + "/mappings/properties/mv/type")
+            .asText());
+    rest.delete(index);
+  }
+
   @Test
   void fdeOptionsCannotChange() {
     rest.put(
