@@ -10,10 +10,13 @@ import dev.quiver.plugin.embed.RestModelsAction;
 import dev.quiver.plugin.hybrid.HybridSearchFilter;
 import dev.quiver.plugin.hybrid.QuiverFusedQueryBuilder;
 import dev.quiver.plugin.hybrid.QuiverHybridQueryBuilder;
+import dev.quiver.plugin.mapper.MultiVectorSourceExcludes;
+import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
+import dev.quiver.plugin.query.QuiverMaxSimQueryBuilder;
 import dev.quiver.plugin.stats.QuiverStatsAction;
 import dev.quiver.plugin.stats.RestQuiverStatsAction;
 import dev.quiver.plugin.stats.TransportQuiverStatsAction;
@@ -44,6 +47,7 @@ import org.opensearch.env.NodeEnvironment;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
+import org.opensearch.index.mapper.MappingTransformer;
 import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.EnginePlugin;
@@ -61,10 +65,11 @@ import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
 
 /**
- * Quiver's entry point: registers the {@code quiver_vector} field, the {@code quiver_knn} query,
- * the codec that writes Quiver fields with Quiver's formats, the {@code quiver_embed} processor and
- * the models API. The embedding engine is created once, from the node's environment, by whichever
- * of OpenSearch's calls needs it first.
+ * Quiver's entry point: registers the {@code quiver_vector} and {@code quiver_multi_vector} fields
+ * (and the mapping transformer that keeps the latter out of {@code _source}), the {@code
+ * quiver_knn} and {@code quiver_maxsim} queries, the codec that writes Quiver fields with Quiver's
+ * formats, the {@code quiver_embed} processor and the models API. The embedding engine is created
+ * once, from the node's environment, by whichever of OpenSearch's calls needs it first.
  */
 public final class QuiverPlugin extends Plugin
     implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
@@ -87,6 +92,11 @@ public final class QuiverPlugin extends Plugin
 
   /** Query text is embedded by the engine once it exists; before that it is refused. */
   private CompletableFuture<float[]> embedQuery(String model, String text) {
+    return engineOrFailure().thenCompose(e -> e.embed(model, text));
+  }
+
+  /** The engine once it exists; before that a failure. */
+  private CompletableFuture<EmbeddingEngine> engineOrFailure() {
     EmbeddingEngine e;
     synchronized (this) {
       e = engine;
@@ -94,7 +104,7 @@ public final class QuiverPlugin extends Plugin
     return e == null
         ? CompletableFuture.failedFuture(
             new IllegalStateException("the embedding engine of this node is not started"))
-        : e.embed(model, text);
+        : CompletableFuture.completedFuture(e);
   }
 
   @Override
@@ -125,7 +135,16 @@ public final class QuiverPlugin extends Plugin
 
   @Override
   public Map<String, Mapper.TypeParser> getMappers() {
-    return Map.of(QuiverVectorFieldMapper.CONTENT_TYPE, QuiverVectorFieldMapper.PARSER);
+    return Map.of(
+        QuiverVectorFieldMapper.CONTENT_TYPE,
+        QuiverVectorFieldMapper.PARSER,
+        QuiverMultiVectorFieldMapper.CONTENT_TYPE,
+        QuiverMultiVectorFieldMapper.PARSER);
+  }
+
+  @Override
+  public List<MappingTransformer> getMappingTransformers() {
+    return List.of(new MultiVectorSourceExcludes());
   }
 
   @Override
@@ -138,6 +157,11 @@ public final class QuiverPlugin extends Plugin
           }
 
           @Override
+          public CompletableFuture<float[][]> embedTokens(String model, String text) {
+            return engineOrFailure().thenCompose(e -> e.embedTokens(model, text));
+          }
+
+          @Override
           public String mappedModel(IndicesRequest search, String field) {
             return mappedModels.modelOf(search, field);
           }
@@ -147,6 +171,10 @@ public final class QuiverPlugin extends Plugin
             QuiverKnnQueryBuilder.NAME,
             in -> new QuiverKnnQueryBuilder(in, embedder),
             parser -> QuiverKnnQueryBuilder.fromXContent(parser, embedder)),
+        new QuerySpec<>(
+            QuiverMaxSimQueryBuilder.NAME,
+            in -> new QuiverMaxSimQueryBuilder(in, embedder),
+            parser -> QuiverMaxSimQueryBuilder.fromXContent(parser, embedder)),
         new QuerySpec<>(
             QuiverHybridQueryBuilder.NAME,
             QuiverHybridQueryBuilder::new,

@@ -1,6 +1,7 @@
 package dev.quiver.plugin.codec;
 
 import dev.quiver.codec.PerFieldQuiverCodec;
+import dev.quiver.plugin.mapper.QuiverMultiVectorFieldType;
 import dev.quiver.plugin.mapper.QuiverVectorFieldType;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,8 @@ import org.opensearch.index.mapper.MapperService;
 
 /**
  * OpenSearch's codecs for an index, each wrapped in a {@link PerFieldQuiverCodec} that writes the
- * index's {@code quiver_vector} fields with the format their mapping asks for.
+ * index's {@code quiver_vector} fields with the format their mapping asks for, and the FDE vectors
+ * of its {@code quiver_multi_vector} fields with the FDE format around theirs.
  */
 public final class QuiverCodecService extends CodecService {
 
@@ -40,8 +42,12 @@ public final class QuiverCodecService extends CodecService {
 
   private KnnVectorsFormat quiverFormat(String field) {
     MappedFieldType type = mapperService.fieldType(field);
-    return type != null && type.unwrap() instanceof QuiverVectorFieldType quiver
-        ? quiver.vectorsFormat()
-        : null;
+    if (type == null) {
+      return null;
+    }
+    if (type.unwrap() instanceof QuiverVectorFieldType quiver) {
+      return quiver.vectorsFormat();
+    }
+    return type.unwrap() instanceof QuiverMultiVectorFieldType multi ? multi.vectorsFormat() : null;
   }
 }

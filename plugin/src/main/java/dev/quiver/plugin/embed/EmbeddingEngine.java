@@ -1,6 +1,7 @@
 package dev.quiver.plugin.embed;
 
 import dev.quiver.ingest.EmbedderSettings;
+import dev.quiver.ingest.LongText;
 import dev.quiver.ingest.TextKind;
 import dev.quiver.plugin.query.QueryEmbedder;
 import java.io.Closeable;
@@ -59,6 +60,16 @@ public final class EmbeddingEngine implements Closeable, QueryEmbedder {
   @Override
   public CompletableFuture<float[]> embed(String model, String text) {
     return models.embed(model, List.of(text), TextKind.QUERY).thenApply(v -> v.get(0));
+  }
+
+  /**
+   * The query's token vectors, embedded on the query pool; completes on the {@code search} pool.
+   */
+  @Override
+  public CompletableFuture<float[][]> embedTokens(String model, String text) {
+    return models
+        .tokenVectors(model, List.of(text), TextKind.QUERY, LongText.TRUNCATE)
+        .thenApply(v -> v.get(0));
   }
 
   @Override

@@ -126,7 +126,8 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
             + "]");
   }
 
-  private static String parseModel(String field, Object o) {
+  /** A mapping's {@code model}: null or a non-blank name; shared with the multi-vector field. */
+  static String parseModel(String field, Object o) {
     if (o == null) {
       return null;
     }

@@ -76,17 +76,27 @@ final class KnnQueryValues {
   }
 
   static int intValue(XContentParser parser, String name, Token token) throws IOException {
+    return intValue(parser, NAME, name, token);
+  }
+
+  /** An integer value of the key {@code name} of the query {@code query}. */
+  static int intValue(XContentParser parser, String query, String name, Token token)
+      throws IOException {
     if (token != Token.VALUE_NUMBER) {
-      throw error(parser, "[" + name + "] must be an integer, got [" + token + "]");
+      throw error(parser, query, "[" + name + "] must be an integer, got [" + token + "]");
     }
     double d = parser.doubleValue();
     if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
-      throw error(parser, "[" + name + "] must be an integer, got [" + parser.text() + "]");
+      throw error(parser, query, "[" + name + "] must be an integer, got [" + parser.text() + "]");
     }
     return (int) d;
   }
 
   static ParsingException error(XContentParser parser, String message) {
-    return new ParsingException(parser.getTokenLocation(), "[" + NAME + "] " + message);
+    return error(parser, NAME, message);
+  }
+
+  static ParsingException error(XContentParser parser, String query, String message) {
+    return new ParsingException(parser.getTokenLocation(), "[" + query + "] " + message);
   }
 }

@@ -1,5 +1,6 @@
 package dev.quiver.plugin.query;
 
+import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,9 +16,10 @@ import org.opensearch.cluster.metadata.MappingMetadata;
 import org.opensearch.cluster.service.ClusterService;
 
 /**
- * The {@code model} each {@code quiver_vector} field is mapped with, read on the coordinating node
- * from the cluster state: {@code query_text} is embedded there, before any shard (and its mapping)
- * is involved, so this is where a query that names no model learns the field's.
+ * The {@code model} each {@code quiver_vector} or {@code quiver_multi_vector} field is mapped with,
+ * read on the coordinating node from the cluster state: {@code query_text} is embedded there,
+ * before any shard (and its mapping) is involved, so this is where a query that names no model
+ * learns the field's.
  *
  * <p>The search's local index expressions are resolved (leniently: a missing index is the search's
  * own error to report) to concrete indices; each index's mapping is walked once per mapping version
@@ -103,7 +105,10 @@ public final class MappedModels {
     return byField;
   }
 
-  /** Walks {@code properties} of an object mapping, recording quiver_vector fields' models. */
+  /**
+   * Walks {@code properties} of an object mapping, recording quiver_vector and quiver_multi_vector
+   * fields' models.
+   */
   private static void collect(String prefix, Map<String, Object> object, Map<String, String> out) {
     if (!(object.get("properties") instanceof Map<?, ?> properties)) {
       return;
@@ -115,7 +120,9 @@ public final class MappedModels {
       String path = prefix + e.getKey();
       @SuppressWarnings("unchecked")
       Map<String, Object> typed = (Map<String, Object>) child;
-      if (QuiverVectorFieldMapper.CONTENT_TYPE.equals(typed.get("type"))) {
+      Object type = typed.get("type");
+      if (QuiverVectorFieldMapper.CONTENT_TYPE.equals(type)
+          || QuiverMultiVectorFieldMapper.CONTENT_TYPE.equals(type)) {
         if (typed.get("model") instanceof String model) {
           out.put(path, model);
         }

@@ -1,0 +1,574 @@
+package dev.quiver.plugin.query;
+
+import dev.quiver.plugin.Futures;
+import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
+import dev.quiver.plugin.mapper.QuiverMultiVectorFieldType;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.core.xcontent.XContentParser.Token;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.mapper.ObjectMapper;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryCoordinatorContext;
+import org.opensearch.index.query.QueryRewriteContext;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.index.query.QueryShardException;
+
+/**
+ * The {@code quiver_maxsim} query over a {@code quiver_multi_vector} field:
+ *
+ * <pre>
+ * {"quiver_maxsim": {"field": "tokens", "vectors": [[..], [..]], "k": 10, "num_candidates": 200,
+ *                    "filter": {..}, "exact": false, "boost": 1.0, "_name": ".."}}
+ * </pre>
+ *
+ * <p>Instead of {@code vectors}, {@code query_text} is embedded into per-token query vectors when
+ * the search is rewritten on the coordinating node, by {@code model}, else the field's mapped
+ * {@code model}, else {@link QuiverKnnQueryBuilder#DEFAULT_MODEL}; one of the two is required. A
+ * query whose {@code model} is not the field's is a 400.
+ *
+ * <p>Each shard encodes the query vectors into the field's FDE, gathers the {@code num_candidates}
+ * (default {@link #defaultNumCandidates}) nearest FDE vectors (the filter applied during the graph
+ * search), scores them by exact MaxSim over their stored vectors and returns its best {@code k}
+ * with MaxSim scores. With {@code exact: true} every matching document is scored by MaxSim instead
+ * (for evaluation and small indices). See {@link MaxSimQuery}. A field inside a {@code nested}
+ * object is scored per nested document, so it is searched inside a {@code nested} query on that
+ * object (which scores each parent by its children); elsewhere it is a 400.
+ */
+public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverMaxSimQueryBuilder> {
+
+  public static final String NAME = "quiver_maxsim";
+
+  public static final int DEFAULT_K = 10;
+
+  private static final ParseField FIELD = new ParseField("field");
+  private static final ParseField VECTORS = new ParseField("vectors");
+  private static final ParseField QUERY_TEXT = new ParseField("query_text");
+  private static final ParseField MODEL = new ParseField("model");
+  private static final ParseField K = new ParseField("k");
+  private static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
+  private static final ParseField FILTER = new ParseField("filter");
+  private static final ParseField EXACT = new ParseField("exact");
+
+  private final String field;
+  private final float[][] vectors;
+  private final String queryText;
+  private final String model;
+  private final int k;
+  private final int numCandidates;
+  private final QueryBuilder filter;
+  private final boolean exact;
+  private final QueryEmbedder embedder;
+  private final Supplier<float[][]> pendingVectors;
+
+  /** A query by vectors. */
+  public QuiverMaxSimQueryBuilder(
+      String field,
+      float[][] vectors,
+      int k,
+      Integer numCandidates,
+      QueryBuilder filter,
+      boolean exact) {
+    this(field, vectors, null, null, k, numCandidates, filter, exact, null, null);
+    checkVectors(field, vectors);
+  }
+
+  /**
+   * A query by text, embedded into token vectors at rewrite with {@code model} (or the default).
+   */
+  public static QuiverMaxSimQueryBuilder ofText(
+      String field,
+      String queryText,
+      String model,
+      int k,
+      Integer numCandidates,
+      QueryBuilder filter,
+      boolean exact,
+      QueryEmbedder embedder) {
+    if (queryText == null || queryText.isBlank()) {
+      throw new IllegalArgumentException(
+          "[" + NAME + "] field [" + field + "]: [query_text] must not be empty");
+    }
+    return new QuiverMaxSimQueryBuilder(
+        field, null, queryText, model, k, numCandidates, filter, exact, embedder, null);
+  }
+
+  private QuiverMaxSimQueryBuilder(
+      String field,
+      float[][] vectors,
+      String queryText,
+      String model,
+      int k,
+      Integer numCandidates,
+      QueryBuilder filter,
+      boolean exact,
+      QueryEmbedder embedder,
+      Supplier<float[][]> pendingVectors) {
+    if (field == null || field.isEmpty()) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [field]");
+    }
+    if (k <= 0 || k > QuiverKnnQueryBuilder.MAX_K) {
+      throw new IllegalArgumentException(
+          "["
+              + NAME
+              + "] [k] must be in [1, "
+              + QuiverKnnQueryBuilder.MAX_K
+              + "], got ["
+              + k
+              + "]");
+    }
+    int candidates = numCandidates == null ? defaultNumCandidates(k) : numCandidates;
+    if (candidates < k || candidates > QuiverKnnQueryBuilder.MAX_K) {
+      throw new IllegalArgumentException(
+          "["
+              + NAME
+              + "] [num_candidates] must be in [k, "
+              + QuiverKnnQueryBuilder.MAX_K
+              + "] = ["
+              + k
+              + ", "
+              + QuiverKnnQueryBuilder.MAX_K
+              + "], got ["
+              + candidates
+              + "]");
+    }
+    this.field = field;
+    this.vectors = vectors;
+    this.queryText = queryText;
+    this.model = model;
+    this.k = k;
+    this.numCandidates = candidates;
+    this.filter = filter;
+    this.exact = exact;
+    this.embedder = embedder;
+    this.pendingVectors = pendingVectors;
+  }
+
+  /** The candidates gathered when none is given: 200, or k when k is larger. */
+  public static int defaultNumCandidates(int k) {
+    return Math.max(k, 200);
+  }
+
+  /** Refuses missing, empty, ragged and non-finite query vectors, naming the field. */
+  static void checkVectors(String field, float[][] vectors) {
+    String where = "[" + NAME + "] field [" + field + "]: ";
+    if (vectors == null) {
+      throw new IllegalArgumentException(where + "requires [vectors] or [query_text]");
+    }
+    if (vectors.length == 0) {
+      throw new IllegalArgumentException(where + "[vectors] must not be empty");
+    }
+    if (vectors.length > QuiverMultiVectorFieldMapper.MAX_MAX_VECTORS) {
+      throw new IllegalArgumentException(
+          where
+              + "[vectors] holds "
+              + vectors.length
+              + " vectors, more than "
+              + QuiverMultiVectorFieldMapper.MAX_MAX_VECTORS);
+    }
+    for (int r = 0; r < vectors.length; r++) {
+      if (vectors[r].length == 0 || vectors[r].length != vectors[0].length) {
+        throw new IllegalArgumentException(
+            where
+                + "[vectors] must all have the same length; vector ["
+                + r
+                + "] has "
+                + vectors[r].length
+                + " elements, vector [0] has "
+                + vectors[0].length);
+      }
+      for (int i = 0; i < vectors[r].length; i++) {
+        if (Float.isFinite(vectors[r][i]) == false) {
+          throw new IllegalArgumentException(
+              where + "[vectors] element [" + r + "][" + i + "] is not a finite float32");
+        }
+      }
+    }
+  }
+
+  public QuiverMaxSimQueryBuilder(StreamInput in, QueryEmbedder embedder) throws IOException {
+    super(in);
+    this.field = in.readString();
+    if (in.readBoolean()) {
+      float[][] v = new float[in.readVInt()][];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = in.readFloatArray();
+      }
+      this.vectors = v;
+    } else {
+      this.vectors = null;
+    }
+    this.queryText = in.readOptionalString();
+    this.model = in.readOptionalString();
+    this.k = in.readVInt();
+    this.numCandidates = in.readVInt();
+    this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+    this.exact = in.readBoolean();
+    this.embedder = embedder;
+    this.pendingVectors = null;
+  }
+
+  @Override
+  protected void doWriteTo(StreamOutput out) throws IOException {
+    out.writeString(field);
+    float[][] v = resolvedVectors();
+    out.writeBoolean(v != null);
+    if (v != null) {
+      out.writeVInt(v.length);
+      for (float[] row : v) {
+        out.writeFloatArray(row);
+      }
+    }
+    out.writeOptionalString(v != null ? null : queryText);
+    out.writeOptionalString(model);
+    out.writeVInt(k);
+    out.writeVInt(numCandidates);
+    out.writeOptionalNamedWriteable(filter);
+    out.writeBoolean(exact);
+  }
+
+  public String field() {
+    return field;
+  }
+
+  public int k() {
+    return k;
+  }
+
+  public int numCandidates() {
+    return numCandidates;
+  }
+
+  public QueryBuilder filter() {
+    return filter;
+  }
+
+  public boolean exact() {
+    return exact;
+  }
+
+  @Override
+  protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+    builder.startObject(NAME);
+    builder.field(FIELD.getPreferredName(), field);
+    float[][] v = resolvedVectors();
+    if (v != null) {
+      builder.startArray(VECTORS.getPreferredName());
+      for (float[] row : v) {
+        builder.value(row);
+      }
+      builder.endArray();
+    } else {
+      builder.field(QUERY_TEXT.getPreferredName(), queryText);
+    }
+    if (model != null) {
+      builder.field(MODEL.getPreferredName(), model);
+    }
+    builder.field(K.getPreferredName(), k);
+    builder.field(NUM_CANDIDATES.getPreferredName(), numCandidates);
+    if (filter != null) {
+      builder.field(FILTER.getPreferredName(), filter);
+    }
+    builder.field(EXACT.getPreferredName(), exact);
+    printBoostAndQueryName(builder);
+    builder.endObject();
+  }
+
+  /** Parses the query body; unknown keys, wrong types and bad vectors are 400s naming them. */
+  public static QuiverMaxSimQueryBuilder fromXContent(XContentParser parser, QueryEmbedder embedder)
+      throws IOException {
+    String field = null;
+    float[][] vectors = null;
+    String queryText = null;
+    String model = null;
+    int k = DEFAULT_K;
+    Integer numCandidates = null;
+    QueryBuilder filter = null;
+    boolean exact = false;
+    float boost = DEFAULT_BOOST;
+    String queryName = null;
+    String current = null;
+    Token token;
+    while ((token = parser.nextToken()) != Token.END_OBJECT) {
+      if (token == Token.FIELD_NAME) {
+        current = parser.currentName();
+      } else if (FILTER.match(current, parser.getDeprecationHandler())) {
+        if (token != Token.START_OBJECT) {
+          throw error(parser, "[filter] must be a query object");
+        }
+        filter = parseInnerQueryBuilder(parser);
+      } else if (VECTORS.match(current, parser.getDeprecationHandler())) {
+        vectors = MaxSimQueryValues.parseVectors(parser, token);
+      } else if (token.isValue() == false) {
+        throw error(parser, "[" + current + "] must be a value, got [" + token + "]");
+      } else if (FIELD.match(current, parser.getDeprecationHandler())) {
+        field = parser.text();
+      } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
+        queryText = parser.text();
+      } else if (MODEL.match(current, parser.getDeprecationHandler())) {
+        model = parser.text();
+      } else if (K.match(current, parser.getDeprecationHandler())) {
+        k = MaxSimQueryValues.intValue(parser, current, token);
+      } else if (NUM_CANDIDATES.match(current, parser.getDeprecationHandler())) {
+        numCandidates = MaxSimQueryValues.intValue(parser, current, token);
+      } else if (EXACT.match(current, parser.getDeprecationHandler())) {
+        if (token != Token.VALUE_BOOLEAN) {
+          throw error(parser, "[exact] must be true or false, got [" + parser.text() + "]");
+        }
+        exact = parser.booleanValue();
+      } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
+        boost = parser.floatValue();
+      } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
+        queryName = parser.text();
+      } else {
+        throw error(
+            parser,
+            "unknown field ["
+                + current
+                + "], expected one of [field, vectors, query_text, model, k, num_candidates,"
+                + " filter, exact, boost, _name]");
+      }
+    }
+    if (vectors != null && queryText != null) {
+      throw error(parser, "field [" + field + "]: takes [vectors] or [query_text], not both");
+    }
+    if (vectors == null && queryText == null) {
+      throw error(parser, "field [" + field + "]: requires [vectors] or [query_text]");
+    }
+    try {
+      QuiverMaxSimQueryBuilder builder =
+          queryText != null
+              ? ofText(field, queryText, model, k, numCandidates, filter, exact, embedder)
+              : new QuiverMaxSimQueryBuilder(field, vectors, k, numCandidates, filter, exact)
+                  .withModel(model);
+      return builder.boost(boost).queryName(queryName);
+    } catch (IllegalArgumentException e) {
+      throw new ParsingException(
+          parser.getTokenLocation(),
+          e.getMessage().startsWith("[" + NAME + "]")
+              ? e.getMessage()
+              : "[" + NAME + "] " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static ParsingException error(XContentParser parser, String message) {
+    return MaxSimQueryValues.error(parser, message);
+  }
+
+  private float[][] resolvedVectors() {
+    return vectors != null ? vectors : pendingVectors == null ? null : pendingVectors.get();
+  }
+
+  private QuiverMaxSimQueryBuilder copy(
+      float[][] newVectors, String newModel, QueryBuilder newFilter, Supplier<float[][]> pending) {
+    QuiverMaxSimQueryBuilder copy =
+        new QuiverMaxSimQueryBuilder(
+            field,
+            newVectors,
+            newVectors == null ? queryText : null,
+            newModel,
+            k,
+            numCandidates,
+            newFilter,
+            exact,
+            embedder,
+            pending);
+    copy.boost(boost).queryName(queryName);
+    return copy;
+  }
+
+  private QuiverMaxSimQueryBuilder withModel(String newModel) {
+    return newModel == null ? this : copy(vectors, newModel, filter, null);
+  }
+
+  /**
+   * Rewrites the filter, and embeds {@code query_text} once, asynchronously, on the coordinating
+   * node: shards receive the token vectors.
+   */
+  @Override
+  protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+    if (vectors == null) {
+      if (pendingVectors != null) {
+        float[][] v = pendingVectors.get();
+        return v == null ? this : copy(v, model, filter, null);
+      }
+      if (context.convertToShardContext() != null) {
+        throw new IllegalArgumentException(
+            "["
+                + NAME
+                + "] [query_text] is only embedded in a search request's query (on the"
+                + " coordinating node); here give the [vectors] instead");
+      }
+      if (embedder == null) {
+        throw new IllegalStateException(
+            "[" + NAME + "] [query_text] cannot be embedded: no embedding engine on this node");
+      }
+      AtomicReference<float[][]> result = new AtomicReference<>();
+      String text = queryText;
+      String modelName = model != null ? model : mappedModel(context);
+      context.registerAsyncAction(
+          (client, listener) ->
+              embedder
+                  .embedTokens(modelName, text)
+                  .whenComplete(
+                      (v, e) -> {
+                        if (e != null) {
+                          listener.onFailure(Futures.cause(e));
+                        } else {
+                          result.set(v);
+                          listener.onResponse(null);
+                        }
+                      }));
+      return copy(null, modelName, filter, result::get);
+    }
+    if (filter == null) {
+      return this;
+    }
+    QueryBuilder rewritten = filter.rewrite(context);
+    return rewritten == filter ? this : copy(vectors, model, rewritten, null);
+  }
+
+  /**
+   * The model to embed {@code query_text} with when the query names none: the one the field is
+   * mapped with in the indices the search targets, else the default.
+   */
+  private String mappedModel(QueryRewriteContext context) {
+    QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+    String mapped =
+        coordinator == null ? null : embedder.mappedModel(coordinator.getSearchRequest(), field);
+    return mapped != null ? mapped : QuiverKnnQueryBuilder.DEFAULT_MODEL;
+  }
+
+  @Override
+  protected Query doToQuery(QueryShardContext context) throws IOException {
+    float[][] v = resolvedVectors();
+    if (v == null) {
+      throw new IllegalArgumentException(
+          "[" + NAME + "] field [" + field + "]: [query_text] was not embedded");
+    }
+    MappedFieldType type = context.fieldMapper(field);
+    if (type == null) {
+      return new MatchNoDocsQuery("field [" + field + "] is not mapped");
+    }
+    if (!(type.unwrap() instanceof QuiverMultiVectorFieldType multi)) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] is of type ["
+              + type.typeName()
+              + "], but ["
+              + NAME
+              + "] needs a ["
+              + QuiverMultiVectorFieldMapper.CONTENT_TYPE
+              + "] field");
+    }
+    NestedLevel nested = NestedLevel.of(context, field);
+    ObjectMapper scope = context.nestedScope().getObjectMapper();
+    if (nested != null && (scope == null || scope.fullPath().equals(nested.path()) == false)) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] is inside the nested object ["
+              + nested.path()
+              + "], whose documents it scores: use it inside a [nested] query on ["
+              + nested.path()
+              + "]");
+    }
+    if (model != null && multi.model() != null && multi.model().equals(model) == false) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] holds vectors of model ["
+              + multi.model()
+              + "], but the query vectors are of model ["
+              + model
+              + "]");
+    }
+    int dims = multi.dims();
+    float[] flat = new float[v.length * dims];
+    for (int r = 0; r < v.length; r++) {
+      if (v[r].length != dims) {
+        throw new QueryShardException(
+            context,
+            "["
+                + NAME
+                + "] field ["
+                + field
+                + "] has "
+                + dims
+                + " dimensions but query vector ["
+                + r
+                + "] has "
+                + v[r].length
+                + (model == null ? "" : " (model [" + model + "])"));
+      }
+      System.arraycopy(v[r], 0, flat, r * dims, dims);
+    }
+    float[] prepared;
+    try {
+      prepared = multi.prepare(field, "query vector", flat);
+    } catch (IllegalArgumentException e) {
+      throw new QueryShardException(context, "[" + NAME + "] " + e.getMessage());
+    }
+    float[] queryFde = exact ? null : multi.encoder().encodeQuery(prepared, v.length);
+    Query luceneFilter = filter == null ? null : filter.toQuery(context);
+    return new MaxSimQuery(
+        field,
+        multi.storedVectorsField(),
+        prepared,
+        dims,
+        queryFde,
+        k,
+        numCandidates,
+        luceneFilter,
+        multi.fde().params().fingerprint(dims));
+  }
+
+  /**
+   * The pending token vectors of {@code query_text} are not part of equality; text and model are.
+   */
+  @Override
+  protected boolean doEquals(QuiverMaxSimQueryBuilder other) {
+    return field.equals(other.field)
+        && Arrays.deepEquals(vectors, other.vectors)
+        && Objects.equals(queryText, other.queryText)
+        && Objects.equals(model, other.model)
+        && k == other.k
+        && numCandidates == other.numCandidates
+        && Objects.equals(filter, other.filter)
+        && exact == other.exact;
+  }
+
+  @Override
+  protected int doHashCode() {
+    return Objects.hash(
+        field, Arrays.deepHashCode(vectors), queryText, model, k, numCandidates, filter, exact);
+  }
+
+  @Override
+  public String getWriteableName() {
+    return NAME;
+  }
+}
