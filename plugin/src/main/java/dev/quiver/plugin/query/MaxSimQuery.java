@@ -210,7 +210,13 @@ final class MaxSimQuery extends Query {
    */
   private List<List<Candidate>> fdeCandidates(
       IndexSearcher searcher, List<LeafReaderContext> leaves) throws IOException {
-    Query knn = new QuiverKnnQuery(field, queryFde, numCandidates, numCandidates, filter, null, 0);
+    Query knn =
+        new QuiverKnnQuery(
+            field,
+            queryFde,
+            numCandidates,
+            filter,
+            new ShardKnnOptions(numCandidates, null, 0, false));
     Weight weight = searcher.createWeight(searcher.rewrite(knn), ScoreMode.COMPLETE, 1f);
     List<int[]> found = new ArrayList<>();
     List<Float> foundScores = new ArrayList<>();
