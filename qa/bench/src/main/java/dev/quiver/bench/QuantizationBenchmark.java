@@ -19,7 +19,7 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * oversample * 10} are rescored with exact floats, and recall@10 against the exact top 10 is
  * reported for oversample 1, 2, 3, 5, 10. Quantizers: Quiver's with the Hadamard rotation (no
  * padding: {@code quiver-rot}; padded to a power of two: {@code quiver-rot-pad}), Quiver's without
- * rotation ({@code quiver-norot}), Quiver's rotated 1- and 2-bit codes against 8-bit instead of
+ * rotation ({@code quiver-norot}), Quiver's rotated 1-, 2- and 4-bit codes against 8-bit instead of
  * 4-bit queries ({@code quiver-rot-q8}), and Lucene 10.5's {@code OptimizedScalarQuantizer} with
  * the document and query bits of its {@code ScalarEncoding} ({@code lucene-osq}).
  *
@@ -143,7 +143,7 @@ public final class QuantizationBenchmark {
                             codeBits),
                         set.base)));
       }
-      if (bits <= 2) {
+      if (bits <= 4) {
         methods.add(
             new Method(
                 "quiver-rot-q8",
