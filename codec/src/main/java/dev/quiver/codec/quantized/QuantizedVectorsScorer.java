@@ -111,7 +111,7 @@ public final class QuantizedVectorsScorer implements FlatVectorsScorer {
       this.query = query;
       this.scorer = new QuantizedScorer(values.space());
       this.similarity = similarity;
-      this.record = new QuantizedRecord(values.space().docBytes());
+      this.record = values.newRecord();
     }
 
     @Override
