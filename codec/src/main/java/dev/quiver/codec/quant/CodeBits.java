@@ -25,7 +25,7 @@ package dev.quiver.codec.quant;
 public enum CodeBits {
   ONE(0, 1, 4, 64),
   TWO(1, 2, 4, 64),
-  FOUR(2, 4, 8, 2),
+  FOUR(2, 4, 4, 2),
   EIGHT(3, 8, 8, 1);
 
   private final int wireNumber;
@@ -69,7 +69,11 @@ public enum CodeBits {
     return bits;
   }
 
-  /** Query bits per dimension unless chosen otherwise: 4 for 1- and 2-bit, 8 for 4- and 8-bit. */
+  /**
+   * Query bits per dimension unless chosen otherwise: 4 for 1-, 2- and 4-bit documents (one kernel
+   * pass; an 8-bit query against 4-bit codes costs two), 8 for 8-bit. Recorded per field, so a
+   * segment keeps the query bits it was written with.
+   */
   public int defaultQueryBits() {
     return queryBits;
   }

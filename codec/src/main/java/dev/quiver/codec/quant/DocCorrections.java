@@ -1,8 +1,9 @@
 package dev.quiver.codec.quant;
 
 /**
- * Per-document corrective terms stored beside a code: 16 bytes for the estimate, 4 more for its
- * error bound.
+ * Per-document corrective terms stored beside a code: three for the estimate, two more for its
+ * error bound (20 bytes as float32 and int32; the quantized format stores them in 15, see {@code
+ * Quiver10QuantizedFlatVectorsFormat}).
  *
  * <p>With {@code r = P(v - c)} the rotated, centred document, {@code x} its levels and {@code xbar
  * = x - (2^bits - 1)/2} the centred grid point the levels stand for:

@@ -33,7 +33,7 @@ public final class QuantizedEstimator {
     this.scorer = new QuantizedScorer(values.space());
     this.similarity = values.space().similarity();
     this.epsilon = epsilon;
-    this.record = new QuantizedRecord(values.space().docBytes());
+    this.record = values.newRecord();
   }
 
   /** The estimated score of {@code ord} (Lucene's scale for the field's similarity). */

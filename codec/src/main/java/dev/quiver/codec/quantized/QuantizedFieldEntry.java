@@ -31,9 +31,12 @@ record QuantizedFieldEntry(
     long dataOffset,
     long dataLength) {
 
-  /** Bytes of one vector's record in {@code .qqd}: the code, then the corrective terms. */
-  static int recordBytes(CodeSpace space) {
-    return space.docBytes() + QuantizedRecord.CORRECTION_BYTES;
+  /**
+   * Bytes of one vector's record in {@code .qqd} of a segment of format {@code version}: the code,
+   * then the corrective terms.
+   */
+  static int recordBytes(CodeSpace space, int version) {
+    return space.docBytes() + QuantizedRecord.correctionBytes(version);
   }
 
   /** The code space of this field (builds the rotation). */
@@ -106,7 +109,8 @@ record QuantizedFieldEntry(
    *
    * @throws CorruptIndexException on the first disagreement
    */
-  void verify(String resource, FieldInfo info, FloatVectorValues raw, long dataFileLength)
+  void verify(
+      String resource, FieldInfo info, FloatVectorValues raw, long dataFileLength, int version)
       throws CorruptIndexException {
     if (info == null || info.hasVectorValues() == false) {
       throw new CorruptIndexException(
@@ -134,7 +138,7 @@ record QuantizedFieldEntry(
       throw QuiverMetaFile.mismatch(
           resource, name, count + " codes written but the raw vectors hold " + rawCount);
     }
-    long expected = (long) count * recordBytes(space());
+    long expected = (long) count * recordBytes(space(), version);
     if (dataLength != expected) {
       throw QuiverMetaFile.mismatch(
           resource, name, "codes take " + dataLength + " bytes, " + count + " need " + expected);

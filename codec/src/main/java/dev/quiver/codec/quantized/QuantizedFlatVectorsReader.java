@@ -81,7 +81,7 @@ final class QuantizedFlatVectorsReader extends FlatVectorsReader {
             info == null || info.hasVectorValues() == false
                 ? null
                 : raw.getFloatVectorValues(info.name);
-        e.verify(dataName, info, values, dataFileLength);
+        e.verify(dataName, info, values, dataFileLength, version);
         fields.put(info.name, new Field(e, e.space()));
       }
       success = true;
@@ -142,7 +142,7 @@ final class QuantizedFlatVectorsReader extends FlatVectorsReader {
       throws IOException {
     IndexInput codes =
         data.slice("quantized-codes", f.entry().dataOffset(), f.entry().dataLength());
-    return new QuantizedFloatVectorValues(rawValues, f.space(), codes);
+    return new QuantizedFloatVectorValues(rawValues, f.space(), codes, version);
   }
 
   @Override

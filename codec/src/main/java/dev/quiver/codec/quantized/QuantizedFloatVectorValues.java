@@ -24,13 +24,16 @@ public final class QuantizedFloatVectorValues extends FloatVectorValues {
   private final FloatVectorValues raw;
   private final CodeSpace space;
   private final IndexInput codes;
+  private final int version;
   private final int recordBytes;
 
-  QuantizedFloatVectorValues(FloatVectorValues raw, CodeSpace space, IndexInput codes) {
+  QuantizedFloatVectorValues(
+      FloatVectorValues raw, CodeSpace space, IndexInput codes, int version) {
     this.raw = raw;
     this.space = space;
     this.codes = codes;
-    this.recordBytes = QuantizedFieldEntry.recordBytes(space);
+    this.version = version;
+    this.recordBytes = QuantizedFieldEntry.recordBytes(space, version);
   }
 
   /** The code space the codes were written in (centroid, rotation, bits). */
@@ -52,6 +55,11 @@ public final class QuantizedFloatVectorValues extends FloatVectorValues {
    */
   public QuantizedEstimator estimator(float[] target, float epsilon) throws IOException {
     return new QuantizedEstimator(copy(), target, epsilon);
+  }
+
+  /** A holder for the records of these codes, for {@link #readRecord}. */
+  QuantizedRecord newRecord() {
+    return new QuantizedRecord(space.docBytes(), version);
   }
 
   /** Reads the code and corrections of {@code ord} into {@code into}. */
@@ -97,6 +105,6 @@ public final class QuantizedFloatVectorValues extends FloatVectorValues {
 
   @Override
   public QuantizedFloatVectorValues copy() throws IOException {
-    return new QuantizedFloatVectorValues(raw.copy(), space, codes.clone());
+    return new QuantizedFloatVectorValues(raw.copy(), space, codes.clone(), version);
   }
 }

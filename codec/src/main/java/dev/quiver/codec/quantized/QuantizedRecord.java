@@ -4,45 +4,110 @@ import dev.quiver.codec.quant.DocCorrections;
 import java.io.IOException;
 import org.apache.lucene.store.DataOutput;
 import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.util.BitUtil;
 
 /**
- * One vector's record in {@code .qqd}: the packed code, then [float32] rescale, [float32] additive,
- * [float32] error scale, [int32] level sum, [float32] centred norm (see {@link DocCorrections}),
- * little endian. Reading fills this holder in place, so a scorer reads candidates without
- * allocating.
+ * One vector's record in {@code .qqd}: the packed code, then its corrective terms (see {@link
+ * DocCorrections}), little endian, in the layout of the segment's format version:
+ *
+ * <ul>
+ *   <li>version 0, 20 bytes: [float32] rescale, [float32] additive, [float32] error scale, [int32]
+ *       level sum, [float32] centred norm.
+ *   <li>version 1 ({@link Quiver10QuantizedFlatVectorsFormat#VERSION_COMPACT_CORRECTIONS}), 15
+ *       bytes: [float32] rescale, [float32] additive, [bfloat16] error scale, [bfloat16] centred
+ *       norm, [uint24] level sum. The two terms of the error bound keep the top 16 bits of their
+ *       float32 (7 explicit mantissa bits), rounded up, so a stored bound is never narrower than
+ *       the exact one and at most 0.8% wider; the level sum is at most {@code codeDims * 255 <
+ *       2^24}.
+ * </ul>
+ *
+ * <p>Reading fills this holder in place with two bulk reads (the code, then the corrections into a
+ * scratch array decoded with {@link BitUtil}'s little-endian views), so a scorer reads candidates
+ * without allocating and with two bounds checks instead of one per term.
  */
 final class QuantizedRecord {
 
-  /** Bytes of the corrective terms after each code. */
-  static final int CORRECTION_BYTES = 20;
+  /** Bytes of the corrective terms after each code in version 0. */
+  static final int CORRECTION_BYTES_V0 = 20;
+
+  /** Bytes of the corrective terms after each code from version 1 on. */
+  static final int CORRECTION_BYTES_COMPACT = 15;
+
+  /** Largest level sum the compact layout holds. */
+  static final int MAX_COMPACT_LEVEL_SUM = (1 << 24) - 1;
 
   final byte[] code;
+  private final byte[] terms;
+  private final boolean compact;
   float rescale;
   float additive;
   float errorScale;
   int levelSum;
   float centredNorm;
 
-  QuantizedRecord(int codeBytes) {
+  /** A holder for records of {@code codeBytes}-byte codes in the layout of {@code version}. */
+  QuantizedRecord(int codeBytes, int version) {
     this.code = new byte[codeBytes];
+    this.compact = isCompact(version);
+    this.terms = new byte[correctionBytes(version)];
   }
 
+  /** Bytes of the corrective terms after each code in segments of {@code version}. */
+  static int correctionBytes(int version) {
+    return isCompact(version) ? CORRECTION_BYTES_COMPACT : CORRECTION_BYTES_V0;
+  }
+
+  private static boolean isCompact(int version) {
+    return version >= Quiver10QuantizedFlatVectorsFormat.VERSION_COMPACT_CORRECTIONS;
+  }
+
+  /**
+   * Writes a record in the layout of {@link Quiver10QuantizedFlatVectorsFormat#VERSION_CURRENT}.
+   */
   static void write(DataOutput out, byte[] code, DocCorrections c) throws IOException {
+    if (c.levelSum() < 0 || c.levelSum() > MAX_COMPACT_LEVEL_SUM) {
+      throw new IllegalArgumentException("level sum " + c.levelSum() + " does not fit 24 bits");
+    }
     out.writeBytes(code, code.length);
     out.writeInt(Float.floatToIntBits(c.rescale()));
     out.writeInt(Float.floatToIntBits(c.additive()));
-    out.writeInt(Float.floatToIntBits(c.errorScale()));
-    out.writeInt(c.levelSum());
-    out.writeInt(Float.floatToIntBits(c.centredNorm()));
+    out.writeShort(bfloat16Up(c.errorScale()));
+    out.writeShort(bfloat16Up(c.centredNorm()));
+    out.writeShort((short) c.levelSum());
+    out.writeByte((byte) (c.levelSum() >>> 16));
+  }
+
+  /**
+   * The top 16 bits of a non-negative float32, rounded towards positive infinity (for a negative
+   * value, which the bound terms never are, towards zero); NaN and infinities are kept.
+   */
+  static short bfloat16Up(float value) {
+    int bits = Float.floatToIntBits(value);
+    if (Float.isFinite(value) && value > 0 && (bits & 0xFFFF) != 0) {
+      bits += 0x10000;
+    }
+    return (short) (bits >>> 16);
+  }
+
+  /** The float32 a bfloat16 stands for. */
+  static float fromBfloat16(short value) {
+    return Float.intBitsToFloat((value & 0xFFFF) << 16);
   }
 
   /** Reads the record at the current position of {@code in}. */
   void read(IndexInput in) throws IOException {
     in.readBytes(code, 0, code.length);
-    rescale = Float.intBitsToFloat(in.readInt());
-    additive = Float.intBitsToFloat(in.readInt());
-    errorScale = Float.intBitsToFloat(in.readInt());
-    levelSum = in.readInt();
-    centredNorm = Float.intBitsToFloat(in.readInt());
+    in.readBytes(terms, 0, terms.length);
+    rescale = (float) BitUtil.VH_LE_FLOAT.get(terms, 0);
+    additive = (float) BitUtil.VH_LE_FLOAT.get(terms, 4);
+    if (compact) {
+      errorScale = fromBfloat16((short) BitUtil.VH_LE_SHORT.get(terms, 8));
+      centredNorm = fromBfloat16((short) BitUtil.VH_LE_SHORT.get(terms, 10));
+      levelSum = ((short) BitUtil.VH_LE_SHORT.get(terms, 12) & 0xFFFF) | (terms[14] & 0xFF) << 16;
+    } else {
+      errorScale = (float) BitUtil.VH_LE_FLOAT.get(terms, 8);
+      levelSum = (int) BitUtil.VH_LE_INT.get(terms, 12);
+      centredNorm = (float) BitUtil.VH_LE_FLOAT.get(terms, 16);
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.quiver.codec.quant.QuantizedScorer;
 import dev.quiver.codec.quant.QueryQuantizer;
 import dev.quiver.codec.scorer.QuiverFlatVectorsScorer;
 import java.io.IOException;
+import java.util.Arrays;
 import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -94,13 +95,25 @@ public final class QuantizedVectorsScorer implements FlatVectorsScorer {
     };
   }
 
-  /** One quantized query against one field's codes; reads each candidate into a reused record. */
+  /**
+   * One quantized query against one field's codes; reads each candidate into a reused record.
+   *
+   * <p>{@link #bulkScore} (what Lucene's graph search calls for a node's neighbour list) first
+   * reads the records of up to {@value #BATCH} candidates, then scores them: the reads of different
+   * candidates are independent, so their cache misses overlap instead of each waiting behind the
+   * previous candidate's kernel (scoring a random code is bound by memory latency, not by the
+   * kernel).
+   */
   private static final class Asymmetric extends RandomVectorScorer.AbstractRandomVectorScorer {
+    /** Records read ahead by {@link #bulkScore}: more than a level-0 neighbour list (2 * m). */
+    private static final int BATCH = 64;
+
     private final QuantizedFloatVectorValues values;
     private final QuantizedQuery query;
     private final QuantizedScorer scorer;
     private final VectorSimilarityFunction similarity;
     private final QuantizedRecord record;
+    private QuantizedRecord[] batch = new QuantizedRecord[0];
 
     Asymmetric(
         QuantizedFloatVectorValues values,
@@ -111,15 +124,48 @@ public final class QuantizedVectorsScorer implements FlatVectorsScorer {
       this.query = query;
       this.scorer = new QuantizedScorer(values.space());
       this.similarity = similarity;
-      this.record = new QuantizedRecord(values.space().docBytes());
+      this.record = values.newRecord();
     }
 
     @Override
     public float score(int ord) throws IOException {
       values.readRecord(ord, record);
-      float raw =
-          scorer.estimate(query, record.code, record.rescale, record.additive, record.levelSum);
+      return score(record);
+    }
+
+    private float score(QuantizedRecord r) {
+      float raw = scorer.estimate(query, r.code, r.rescale, r.additive, r.levelSum);
       return toScore(similarity, raw);
+    }
+
+    @Override
+    public float bulkScore(int[] nodes, float[] scores, int numNodes) throws IOException {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int start = 0; start < numNodes; start += BATCH) {
+        int end = Math.min(numNodes, start + BATCH);
+        QuantizedRecord[] records = records(end - start);
+        for (int i = start; i < end; i++) {
+          values.readRecord(nodes[i], records[i - start]);
+        }
+        for (int i = start; i < end; i++) {
+          float s = score(records[i - start]);
+          scores[i] = s;
+          max = Math.max(max, s);
+        }
+      }
+      return max;
+    }
+
+    /** At least {@code n} reusable records (allocated on first need, then kept for the query). */
+    private QuantizedRecord[] records(int n) {
+      if (batch.length < n) {
+        QuantizedRecord[] grown = Arrays.copyOf(batch, n);
+        for (int i = batch.length; i < grown.length; i++) {
+          grown[i] = values.newRecord();
+        }
+        batch = grown;
+      }
+      return batch;
     }
   }
 

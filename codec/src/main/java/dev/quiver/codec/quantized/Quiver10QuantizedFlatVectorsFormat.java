@@ -39,10 +39,12 @@ import org.apache.lucene.util.IOUtils;
  *         <li>{@link CodecUtil#writeIndexHeader index header}: codec name {@value
  *             #DATA_CODEC_NAME}, the format version, segment id, segment suffix
  *         <li>per field, per vector in ordinal order (the raw format's), one record: the packed
- *             code ({@link CodeBits} layout, {@code codeDims * bits / 8} bytes), then
- *             <b>[float32]</b> rescale, <b>[float32]</b> additive, <b>[float32]</b> error scale,
- *             <b>[int32]</b> level sum, <b>[float32]</b> centred norm ({@link DocCorrections}),
- *             little endian
+ *             code ({@link CodeBits} layout, {@code codeDims * bits / 8} bytes), then 15 bytes of
+ *             corrective terms ({@link DocCorrections}), little endian: <b>[float32]</b> rescale,
+ *             <b>[float32]</b> additive, <b>[bfloat16]</b> error scale, <b>[bfloat16]</b> centred
+ *             norm, <b>[uint24]</b> level sum. A bfloat16 is the top 16 bits of the float32,
+ *             rounded towards positive infinity (both terms are non-negative, so the error bound
+ *             read back is never narrower than the one computed, and at most 0.8% wider)
  *         <li>{@link CodecUtil#writeFooter footer} (checksum)
  *       </ul>
  *   <li><b>.qqm</b> (Quiver quantized meta):
@@ -78,7 +80,13 @@ import org.apache.lucene.util.IOUtils;
  * <h2>Versions</h2>
  *
  * <ul>
- *   <li>{@link #VERSION_START} = 0 = {@link #VERSION_CURRENT}: the files above.
+ *   <li>{@link #VERSION_START} = 0: the files above, but each record's corrective terms take 20
+ *       bytes: <b>[float32]</b> rescale, <b>[float32]</b> additive, <b>[float32]</b> error scale,
+ *       <b>[int32]</b> level sum, <b>[float32]</b> centred norm.
+ *   <li>{@link #VERSION_COMPACT_CORRECTIONS} = 1 = {@link #VERSION_CURRENT}: the files above (15
+ *       bytes of corrective terms). Also from this version, new fields keep 4-bit queries against
+ *       4-bit codes (the query bits are recorded per field in .qqm, so this is not a layout change:
+ *       a version-0 field keeps its 8-bit queries).
  * </ul>
  *
  * <p>The segment-info attribute {@code Quiver10QuantizedFlatVectorsFormat.version[.<segment
@@ -94,8 +102,14 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
   /** First version. */
   public static final int VERSION_START = 0;
 
+  /**
+   * Corrective terms in 15 bytes instead of 20 (error-bound terms as bfloat16, level sum in 24
+   * bits), so that a record takes no more memory than one of Lucene's quantized formats.
+   */
+  public static final int VERSION_COMPACT_CORRECTIONS = 1;
+
   /** Version written now. */
-  public static final int VERSION_CURRENT = VERSION_START;
+  public static final int VERSION_CURRENT = VERSION_COMPACT_CORRECTIONS;
 
   /** Largest number of dimensions (as the Quiver10 formats). */
   public static final int MAX_DIMENSIONS = Quiver10FlatVectorsFormat.MAX_DIMENSIONS;

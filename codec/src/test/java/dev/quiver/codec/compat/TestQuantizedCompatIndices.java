@@ -39,6 +39,14 @@ public class TestQuantizedCompatIndices extends LuceneTestCase {
     checkVersion(0);
   }
 
+  /**
+   * Version 1: the same files, each record's corrective terms in 15 bytes, 4-bit queries against
+   * the 4-bit field.
+   */
+  public void testVersion1() throws Exception {
+    checkVersion(1);
+  }
+
   /** A new format version cannot ship without its checked-in index. */
   public void testEveryVersionIsCheckedIn() throws IOException {
     for (int v = Quiver10QuantizedFlatVectorsFormat.VERSION_START;

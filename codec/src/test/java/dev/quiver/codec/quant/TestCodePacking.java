@@ -78,7 +78,8 @@ public class TestCodePacking extends LuceneTestCase {
 
   public void testQueryBitsChoices() {
     assertEquals(4, CodeBits.ONE.defaultQueryBits());
-    assertEquals(8, CodeBits.FOUR.defaultQueryBits());
+    assertEquals(4, CodeBits.FOUR.defaultQueryBits());
+    assertEquals(8, CodeBits.EIGHT.defaultQueryBits());
     assertFalse(CodeBits.EIGHT.supportsQueryBits(4));
     assertFalse(CodeBits.ONE.supportsQueryBits(2));
     expectThrows(

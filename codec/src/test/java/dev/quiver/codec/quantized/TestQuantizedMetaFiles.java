@@ -50,7 +50,7 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
       List<String> files = List.of(dir.listAll());
       assertTrue(files.toString(), files.contains(meta(si)));
       assertTrue(files.toString(), files.contains(data(si)));
-      assertEquals("0", si.getAttribute("Quiver10QuantizedFlatVectorsFormat.version." + SUFFIX));
+      assertEquals("1", si.getAttribute("Quiver10QuantizedFlatVectorsFormat.version." + SUFFIX));
       assertEquals("1", si.getAttribute("Quiver10FlatVectorsFormat.version." + SUFFIX));
       List<QuantizedFieldEntry> entries = readEntries(dir, si);
       assertEquals(1, entries.size());
@@ -58,8 +58,8 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
       assertEquals(DOCS, e.count());
       assertEquals(CodeBits.TWO, e.bits());
       assertEquals(4, e.queryBits());
-      // 2-bit codes are padded to a multiple of 64 coordinates (bit planes), then 20 bytes of terms
-      assertEquals((long) DOCS * (CodeBits.TWO.docBytes(64) + 20), e.dataLength());
+      // 2-bit codes are padded to a multiple of 64 coordinates (bit planes), then 15 bytes of terms
+      assertEquals((long) DOCS * (CodeBits.TWO.docBytes(64) + 15), e.dataLength());
     }
   }
 
@@ -258,7 +258,7 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
       assertEquals(sizes.toString(), (long) DOCS * DIMS * Float.BYTES, (long) sizes.get("vec"));
       assertEquals(
           sizes.toString(),
-          (long) DOCS * (CodeBits.TWO.docBytes(64) + 20),
+          (long) DOCS * (CodeBits.TWO.docBytes(64) + 15),
           (long) sizes.get("qqd"));
       assertTrue(sizes.toString(), sizes.get("vex") > 0);
     }

@@ -19,9 +19,12 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * oversample * 10} are rescored with exact floats, and recall@10 against the exact top 10 is
  * reported for oversample 1, 2, 3, 5, 10. Quantizers: Quiver's with the Hadamard rotation (no
  * padding: {@code quiver-rot}; padded to a power of two: {@code quiver-rot-pad}), Quiver's without
- * rotation ({@code quiver-norot}), Quiver's rotated 1- and 2-bit codes against 8-bit instead of
- * 4-bit queries ({@code quiver-rot-q8}), and Lucene 10.5's {@code OptimizedScalarQuantizer} with
- * the document and query bits of its {@code ScalarEncoding} ({@code lucene-osq}).
+ * rotation ({@code quiver-norot}), Quiver's rotated 1-, 2- and 4-bit codes against 8-bit instead of
+ * 4-bit queries ({@code quiver-rot-q8}), Quiver's rotated 1- and 2-bit codes centred on the nearest
+ * of 16 or 64 k-means centroids instead of one mean ({@code quiver-rot-c16}, {@code
+ * quiver-rot-c64}; {@link ClusteredQuiverCodes}), and Lucene 10.5's {@code
+ * OptimizedScalarQuantizer} with the document and query bits of its {@code ScalarEncoding} ({@code
+ * lucene-osq}).
  *
  * <p>For estimators with an error bound (Quiver's; without rotation it is not guaranteed) it also
  * reports bound-driven rescoring: candidates are read in order of their upper bound until the next
@@ -143,7 +146,7 @@ public final class QuantizationBenchmark {
                             codeBits),
                         set.base)));
       }
-      if (bits <= 2) {
+      if (bits <= 4) {
         methods.add(
             new Method(
                 "quiver-rot-q8",
@@ -157,6 +160,22 @@ public final class QuantizationBenchmark {
                             codeBits,
                             8),
                         set.base)));
+      }
+      if (bits <= 2) {
+        for (int clusters : new int[] {16, 64}) {
+          String name = "quiver-rot-c" + clusters;
+          methods.add(
+              new Method(
+                  name,
+                  () ->
+                      new ClusteredQuiverCodes(
+                          name,
+                          clusters,
+                          HadamardRotation.overlapping(dims, ROUNDS, SEED),
+                          set.similarity,
+                          codeBits,
+                          set.base)));
+        }
       }
       methods.add(
           new Method(

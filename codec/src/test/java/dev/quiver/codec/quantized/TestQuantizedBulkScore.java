@@ -1,0 +1,91 @@
+package dev.quiver.codec.quantized;
+
+import java.io.IOException;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.FlatVectorsReader;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.TestUtil;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+
+/**
+ * The graph search's {@code bulkScore} over quantized codes, which reads records ahead and then
+ * scores them, gives exactly the scores of one {@code score} call per ordinal, for lists shorter
+ * and longer than its read-ahead batch and with repeated ordinals, and returns their maximum (here
+ * on the flat format, whose scorer the HNSW format shares).
+ */
+public class TestQuantizedBulkScore extends LuceneTestCase {
+
+  public void testBulkScoreEqualsScore() throws Exception {
+    int dims = 40;
+    int n = 300;
+    int bits = new int[] {1, 2, 4, 8}[random().nextInt(4)];
+    VectorSimilarityFunction sim =
+        VectorSimilarityFunction.values()[
+            random().nextInt(VectorSimilarityFunction.values().length)];
+    try (Directory dir = newDirectory();
+        IndexWriter w =
+            new IndexWriter(
+                dir,
+                new IndexWriterConfig()
+                    .setCodec(
+                        TestUtil.alwaysKnnVectorsFormat(
+                            new Quiver10QuantizedFlatVectorsFormat(bits))))) {
+      for (int i = 0; i < n; i++) {
+        Document doc = new Document();
+        doc.add(new KnnFloatVectorField("v", vector(dims), sim));
+        w.addDocument(doc);
+      }
+      w.forceMerge(1);
+      try (DirectoryReader r = DirectoryReader.open(w)) {
+        CodecReader leaf = (CodecReader) r.leaves().get(0).reader();
+        KnnVectorsReader vectors = leaf.getVectorReader();
+        if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
+          vectors = perField.getFieldReader("v");
+        }
+        for (int q = 0; q < 5; q++) {
+          float[] target = vector(dims);
+          RandomVectorScorer bulk = scorer(vectors, target);
+          RandomVectorScorer single = scorer(vectors, target);
+          for (int length : new int[] {1, 7, 32, 64, 65, 150}) {
+            int[] nodes = new int[length];
+            for (int i = 0; i < length; i++) {
+              nodes[i] = random().nextInt(n);
+            }
+            float[] scores = new float[length];
+            float max = bulk.bulkScore(nodes, scores, length);
+            float expectedMax = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < length; i++) {
+              float expected = single.score(nodes[i]);
+              assertEquals(
+                  "bits=" + bits + " " + sim + " node " + nodes[i], expected, scores[i], 0f);
+              expectedMax = Math.max(expectedMax, expected);
+            }
+            assertEquals(expectedMax, max, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  private static RandomVectorScorer scorer(KnnVectorsReader vectors, float[] target)
+      throws IOException {
+    return ((FlatVectorsReader) vectors).getRandomVectorScorer("v", target);
+  }
+
+  private static float[] vector(int dims) {
+    float[] v = new float[dims];
+    for (int i = 0; i < dims; i++) {
+      v[i] = (float) random().nextGaussian();
+    }
+    return v;
+  }
+}
