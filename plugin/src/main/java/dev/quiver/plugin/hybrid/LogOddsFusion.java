@@ -1,0 +1,135 @@
+package dev.quiver.plugin.hybrid;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code log_odds} fusion: each sub-query's scores become calibrated relevance probabilities, which
+ * are pooled as a weighted mean of their log-odds (a logarithmic opinion pool: the weighted
+ * geometric mean of the odds).
+ *
+ * <p><b>Calibration</b> (per sub-query list, per request, see {@link ScoreCalibration}): a sigmoid
+ * fitted on the list's own score distribution, {@code p = sigmoid((score - median) / spread)}, with
+ * {@code spread} the standard deviation of the list's scores. Fitting on the list makes it
+ * affine-invariant, so one calibration fits BM25's unbounded scores and {@code quiver_knn}'s
+ * similarity scores alike ({@code (1 + cos) / 2} of bge-small's top hits sits in a narrow band such
+ * as 0.85..0.92: taken as a probability directly it would make every hit strong positive evidence
+ * with almost no spread, so the dense list would have no say).
+ *
+ * <p><b>Negative evidence</b>: a document below a list's median gets negative log-odds, and a
+ * document absent from a list (it ranked below the list's window, or did not match) gets the
+ * log-odds of a score one spread below the weakest score the list retrieved. Absence thus always
+ * counts against a document, and never less than the weakest retrieved score: pruning a document
+ * from one list can only lower its fused score, never raise it to neutral (the defect that
+ * apache/lucene#16410 fixes in Lucene 10.5's {@code LogOddsFusionQuery}, whose default softplus
+ * gating maps every negative log-odds, and every non-match, to about zero).
+ *
+ * <p><b>Pooling</b>: {@code L = sum_i w_i * logit_i / sum_i w_i}; the fused score is {@code
+ * sigmoid(L)}, a probability in (0, 1). Weights are relative reliabilities (default all equal).
+ * Under equal weights this ranks like the sum of log-odds (naive Bayes over independent evidence,
+ * each list's prior 0.5 at its median cancelling); the mean keeps the pooled log-odds in the range
+ * of one list's, so that the float probability stays discriminative at the top.
+ *
+ * <p>Degenerate lists are defined: an empty list gives every document the same negative log-odds, a
+ * list whose scores are all equal (or that has one hit) gives its hits log-odds 0 and absent
+ * documents {@code -1}; the fused score is never NaN or infinite.
+ */
+public final class LogOddsFusion implements FusionMethod {
+
+  /** The {@code fusion.method} name. */
+  public static final String NAME = "log_odds";
+
+  private final float[] weights;
+
+  /**
+   * @param weights one non-negative, finite weight per sub-query, not all zero; {@code null} for
+   *     equal weights
+   */
+  public LogOddsFusion(float[] weights) {
+    if (weights != null) {
+      double sum = 0;
+      for (float w : weights) {
+        if (Float.isFinite(w) == false || w < 0) {
+          throw new IllegalArgumentException(
+              "log_odds weights must be finite and non-negative, got " + Arrays.toString(weights));
+        }
+        sum += w;
+      }
+      if (sum <= 0) {
+        throw new IllegalArgumentException("log_odds weights must not all be zero");
+      }
+    }
+    this.weights = weights == null ? null : weights.clone();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<FusedHit> fuse(List<RankedList> lists) {
+    int n = lists.size();
+    if (weights != null && weights.length != n) {
+      throw new IllegalArgumentException(
+          "log_odds has " + weights.length + " weights for " + n + " sub-queries");
+    }
+    double[] w = new double[n];
+    double weightSum = 0;
+    for (int i = 0; i < n; i++) {
+      w[i] = weights == null ? 1 : weights[i];
+      weightSum += w[i];
+    }
+    ScoreCalibration[] calibrations = new ScoreCalibration[n];
+    Map<String, int[]> ranks = new HashMap<>();
+    Map<String, float[]> scores = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      RankedList list = lists.get(i);
+      calibrations[i] = ScoreCalibration.fit(list.scores());
+      for (int r = 0; r < list.size(); r++) {
+        String key = list.keys()[r];
+        int[] keyRanks = ranks.computeIfAbsent(key, k -> new int[n]);
+        if (keyRanks[i] != 0) {
+          continue; // a key listed twice keeps its best rank
+        }
+        keyRanks[i] = r + 1;
+        scores
+                .computeIfAbsent(
+                    key,
+                    k -> {
+                      float[] s = new float[n];
+                      Arrays.fill(s, Float.NaN);
+                      return s;
+                    })[i] =
+            list.scores()[r];
+      }
+    }
+    List<FusedHit> hits = new ArrayList<>(ranks.size());
+    for (Map.Entry<String, int[]> e : ranks.entrySet()) {
+      float[] keyScores = scores.get(e.getKey());
+      double pooled = 0;
+      for (int i = 0; i < n; i++) {
+        double logit =
+            e.getValue()[i] == 0
+                ? calibrations[i].absentLogit()
+                : calibrations[i].logit(keyScores[i]);
+        pooled += w[i] * logit;
+      }
+      hits.add(
+          new FusedHit(e.getKey(), (float) sigmoid(pooled / weightSum), e.getValue(), keyScores));
+    }
+    hits.sort(
+        Comparator.comparingDouble((FusedHit h) -> h.score())
+            .reversed()
+            .thenComparing(FusedHit::key));
+    return hits;
+  }
+
+  static double sigmoid(double x) {
+    return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  }
+}
