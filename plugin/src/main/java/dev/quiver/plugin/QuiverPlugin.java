@@ -7,6 +7,9 @@ import dev.quiver.plugin.embed.InferencePools;
 import dev.quiver.plugin.embed.InferenceSettings;
 import dev.quiver.plugin.embed.QuiverEmbedProcessor;
 import dev.quiver.plugin.embed.RestModelsAction;
+import dev.quiver.plugin.hybrid.HybridSearchFilter;
+import dev.quiver.plugin.hybrid.QuiverFusedQueryBuilder;
+import dev.quiver.plugin.hybrid.QuiverHybridQueryBuilder;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.QueryEmbedder;
@@ -24,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.IndicesRequest;
+import org.opensearch.action.support.ActionFilter;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -68,6 +72,7 @@ public final class QuiverPlugin extends Plugin
   private final Settings settings;
   private EmbeddingEngine engine;
   private final MappedModels mappedModels = new MappedModels();
+  private final HybridSearchFilter hybridSearch = new HybridSearchFilter();
 
   public QuiverPlugin(Settings settings) {
     this.settings = settings;
@@ -106,6 +111,8 @@ public final class QuiverPlugin extends Plugin
       IndexNameExpressionResolver indexNameExpressionResolver,
       Supplier<RepositoriesService> repositoriesServiceSupplier) {
     mappedModels.bind(clusterService, indexNameExpressionResolver);
+    hybridSearch.bind(
+        client, threadPool::getThreadContext, () -> clusterService.localNode().getId());
     EmbeddingEngine e = engine(environment);
     e.start(threadPool);
     return List.of(e);
@@ -139,7 +146,21 @@ public final class QuiverPlugin extends Plugin
         new QuerySpec<>(
             QuiverKnnQueryBuilder.NAME,
             in -> new QuiverKnnQueryBuilder(in, embedder),
-            parser -> QuiverKnnQueryBuilder.fromXContent(parser, embedder)));
+            parser -> QuiverKnnQueryBuilder.fromXContent(parser, embedder)),
+        new QuerySpec<>(
+            QuiverHybridQueryBuilder.NAME,
+            QuiverHybridQueryBuilder::new,
+            QuiverHybridQueryBuilder::fromXContent),
+        new QuerySpec<>(
+            QuiverFusedQueryBuilder.NAME,
+            QuiverFusedQueryBuilder::new,
+            QuiverFusedQueryBuilder::fromXContent));
+  }
+
+  /** Runs searches whose top-level query is {@code quiver_hybrid}. */
+  @Override
+  public List<ActionFilter> getActionFilters() {
+    return List.of(hybridSearch);
   }
 
   @Override

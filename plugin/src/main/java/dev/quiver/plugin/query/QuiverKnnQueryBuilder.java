@@ -21,6 +21,7 @@ import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
@@ -214,6 +215,16 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     copy.oversample = oversample;
     copy.boost(boost).queryName(queryName);
     return copy;
+  }
+
+  /**
+   * This query with {@code extra} also applied during the graph search: the filter becomes {@code
+   * extra}, or both ({@code bool.filter}) when it had one.
+   */
+  public QuiverKnnQueryBuilder filteredBy(QueryBuilder extra) {
+    QueryBuilder combined =
+        filter == null ? extra : QueryBuilders.boolQuery().filter(filter).filter(extra);
+    return with(vector, combined, pendingVector);
   }
 
   /** The beam used when none is given: 100, or k when k is larger. */
