@@ -42,7 +42,9 @@ import org.junit.jupiter.api.Test;
  * {@code bench.warmup} (50 per type), {@code bench.out} (a file to write the table to), {@code
  * bench.dump} (a JSON-lines file to write each query's BM25 and dense top 100 to, with scores),
  * {@code bench.rows} (a regular expression: only the quality rows whose name it finds), {@code
- * bench.latency} (true; false skips the latency rounds).
+ * bench.latency} (true; false skips the latency rounds), {@code bench.qa_node} (false; true
+ * measures on the QA node of the test JVM, on the index {@link ScifactRestTest} leaves there when
+ * it ran first, instead of starting a node and embedding the corpus again).
  */
 class HybridScifactBenchmark {
 
@@ -64,27 +66,31 @@ class HybridScifactBenchmark {
     List<String> texts = qrels.keySet().stream().map(queries::get).toList();
 
     StringBuilder out = new StringBuilder();
-    try (OpenSearchNode node = startNode()) {
-      Rest rest = new Rest(node.uri());
+    boolean onQaNode = Boolean.getBoolean("bench.qa_node");
+    String index = onQaNode ? ScifactRestTest.INDEX : INDEX;
+    try (OpenSearchNode node = onQaNode ? null : startNode()) {
+      Rest rest = onQaNode ? QaNode.rest() : new Rest(node.uri());
       EmbedModels.awaitLoaded(rest, DEFAULT_MODEL, Duration.ofMinutes(3));
-      ScifactIndex.create(rest, INDEX);
       long start = System.nanoTime();
-      ScifactIndex.ingest(rest, INDEX, corpus, 200, 3);
-      rest.post("/" + INDEX + "/_forcemerge?max_num_segments=1", null).ok();
+      boolean ingested = ScifactIndex.ensure(rest, index, corpus);
+      rest.post("/" + index + "/_forcemerge?max_num_segments=1", null).ok();
       double ingestSeconds = (System.nanoTime() - start) / 1e9;
       line(
           out,
           String.format(
               Locale.ROOT,
-              "SciFact test split: %d docs (ingested and force-merged in %.0f s), %d queries; model"
-                  + " %s; %d cores; %s",
+              "SciFact test split: %d docs (%s), %d queries; model %s; %s; %d cores; %s",
               corpus.size(),
-              ingestSeconds,
+              ingested
+                  ? String.format(
+                      Locale.ROOT, "embedded, indexed and force-merged in %.0f s", ingestSeconds)
+                  : "index of ScifactRestTest reused, force-merged",
               qrels.size(),
               DEFAULT_MODEL,
+              onQaNode ? "the QA node" : "a node of its own",
               Runtime.getRuntime().availableProcessors(),
               LocalDate.now(ZoneOffset.UTC)));
-      dumpLists(rest, queries, qrels);
+      dumpLists(rest, index, queries, qrels);
 
       line(out, "");
       line(out, "| retrieval | nDCG@10 | recall@100 |");
@@ -96,7 +102,7 @@ class HybridScifactBenchmark {
           continue;
         }
         ScifactRetrieval.Quality q =
-            ScifactRetrieval.quality(rest, INDEX, queries, qrels, row.query);
+            ScifactRetrieval.quality(rest, index, queries, qrels, row.query);
         line(
             out,
             String.format(
@@ -105,7 +111,7 @@ class HybridScifactBenchmark {
       line(out, "Published: BM25 (Anserini, flat) nDCG@10 0.679; bge-small-en-v1.5 0.713 (BEIR).");
       line(out, "");
       if (Boolean.parseBoolean(System.getProperty("bench.latency", "true"))) {
-        latency(rest, texts, rounds, perType, warmup, out);
+        latency(rest, index, texts, rounds, perType, warmup, out);
       }
     }
     String path = System.getProperty("bench.out");
@@ -151,14 +157,20 @@ class HybridScifactBenchmark {
 
   /** Interleaved rounds of each query type alone and of the default hybrid; see the class doc. */
   private static void latency(
-      Rest rest, List<String> texts, int rounds, int perType, int warmup, StringBuilder out) {
+      Rest rest,
+      String index,
+      List<String> texts,
+      int rounds,
+      int perType,
+      int warmup,
+      StringBuilder out) {
     Map<String, Function<String, JsonNode>> types = new LinkedHashMap<>();
     types.put("bm25", t -> ScifactRetrieval.search(ScifactRetrieval.bm25(t), 100));
     types.put("dense A", t -> ScifactRetrieval.search(ScifactRetrieval.dense(t), 100));
     types.put("hybrid", t -> ScifactRetrieval.search(ScifactRetrieval.hybrid(t, null), 10));
     types.put("dense B", t -> ScifactRetrieval.search(ScifactRetrieval.dense(t), 100));
     for (Function<String, JsonNode> body : types.values()) {
-      p50(rest, texts, 0, warmup, body);
+      p50(rest, index, texts, 0, warmup, body);
     }
     Map<String, double[]> p50s = new LinkedHashMap<>();
     types.keySet().forEach(t -> p50s.put(t, new double[rounds]));
@@ -169,7 +181,7 @@ class HybridScifactBenchmark {
       }
       int from = (warmup + round * perType) % texts.size();
       for (String type : order) {
-        p50s.get(type)[round] = p50(rest, texts, from, perType, types.get(type));
+        p50s.get(type)[round] = p50(rest, index, texts, from, perType, types.get(type));
       }
       System.out.printf(
           Locale.ROOT, "hybrid bench latency round %d: %s%n", round + 1, last(p50s, round));
@@ -224,12 +236,17 @@ class HybridScifactBenchmark {
 
   /** p50 latency in ms of {@code n} searches over the query texts from {@code from} on. */
   private static double p50(
-      Rest rest, List<String> texts, int from, int n, Function<String, JsonNode> body) {
+      Rest rest,
+      String index,
+      List<String> texts,
+      int from,
+      int n,
+      Function<String, JsonNode> body) {
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
       JsonNode request = body.apply(texts.get((from + i) % texts.size()));
       long start = System.nanoTime();
-      JsonNode r = rest.post("/" + INDEX + "/_search", request).ok().body();
+      JsonNode r = rest.post("/" + index + "/_search", request).ok().body();
       ms[i] = (System.nanoTime() - start) / 1e6;
       assertTrue(r.at("/hits/hits").size() > 0, r.toString());
     }
@@ -238,7 +255,7 @@ class HybridScifactBenchmark {
 
   /** Each judged query's BM25 and dense top 100 with scores, one JSON line per query. */
   private static void dumpLists(
-      Rest rest, Map<String, String> queries, Map<String, Map<String, Integer>> qrels)
+      Rest rest, String index, Map<String, String> queries, Map<String, Map<String, Integer>> qrels)
       throws Exception {
     String path = System.getProperty("bench.dump");
     if (path == null || path.isBlank()) {
@@ -249,8 +266,8 @@ class HybridScifactBenchmark {
       String text = queries.get(id);
       ObjectNode line = Rest.JSON.createObjectNode();
       line.put("query", id);
-      line.set("bm25", hits(ScifactRetrieval.ranking(rest, INDEX, ScifactRetrieval.bm25(text))));
-      line.set("dense", hits(ScifactRetrieval.ranking(rest, INDEX, ScifactRetrieval.dense(text))));
+      line.set("bm25", hits(ScifactRetrieval.ranking(rest, index, ScifactRetrieval.bm25(text))));
+      line.set("dense", hits(ScifactRetrieval.ranking(rest, index, ScifactRetrieval.dense(text))));
       lines.append(Rest.JSON.writeValueAsString(line)).append('\n');
     }
     Files.writeString(Path.of(path), lines.toString(), StandardCharsets.UTF_8);

@@ -94,6 +94,23 @@ final class ScifactIndex {
     assertEquals(corpus.size(), rest.get("/" + index + "/_count").ok().body().get("count").asInt());
   }
 
+  /**
+   * Creates and fills the index unless it already holds the whole corpus (created by this class in
+   * the same node, e.g. by {@link ScifactRestTest} before {@link HybridScifactBenchmark} runs on
+   * the QA node).
+   *
+   * @return whether the corpus was ingested now
+   */
+  static boolean ensure(Rest rest, String index, List<ScifactData.Doc> corpus) throws Exception {
+    Rest.Response count = rest.get("/" + index + "/_count");
+    if (count.status() == 200 && count.body().path("count").asInt() == corpus.size()) {
+      return false;
+    }
+    create(rest, index);
+    ingest(rest, index, corpus, 200, 3);
+    return true;
+  }
+
   /** Removes the index and its pipeline. */
   static void delete(Rest rest, String index) {
     rest.delete("/" + index);
