@@ -1,11 +1,7 @@
 package dev.quiver.plugin.hybrid;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code log_odds} fusion: each sub-query's scores become calibrated relevance probabilities, which
@@ -74,59 +70,27 @@ public final class LogOddsFusion implements FusionMethod {
   @Override
   public List<FusedHit> fuse(List<RankedList> lists) {
     int n = lists.size();
-    if (weights != null && weights.length != n) {
-      throw new IllegalArgumentException(
-          "log_odds has " + weights.length + " weights for " + n + " sub-queries");
-    }
-    double[] w = new double[n];
+    float[] w = FusedHits.weights(weights, n, 1f);
     double weightSum = 0;
-    for (int i = 0; i < n; i++) {
-      w[i] = weights == null ? 1 : weights[i];
-      weightSum += w[i];
-    }
     ScoreCalibration[] calibrations = new ScoreCalibration[n];
-    Map<String, int[]> ranks = new HashMap<>();
-    Map<String, float[]> scores = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      RankedList list = lists.get(i);
-      calibrations[i] = ScoreCalibration.fit(list.scores());
-      for (int r = 0; r < list.size(); r++) {
-        String key = list.keys()[r];
-        int[] keyRanks = ranks.computeIfAbsent(key, k -> new int[n]);
-        if (keyRanks[i] != 0) {
-          continue; // a key listed twice keeps its best rank
-        }
-        keyRanks[i] = r + 1;
-        scores
-                .computeIfAbsent(
-                    key,
-                    k -> {
-                      float[] s = new float[n];
-                      Arrays.fill(s, Float.NaN);
-                      return s;
-                    })[i] =
-            list.scores()[r];
-      }
+      weightSum += w[i];
+      calibrations[i] = ScoreCalibration.fit(lists.get(i).scores());
     }
-    List<FusedHit> hits = new ArrayList<>(ranks.size());
-    for (Map.Entry<String, int[]> e : ranks.entrySet()) {
-      float[] keyScores = scores.get(e.getKey());
-      double pooled = 0;
-      for (int i = 0; i < n; i++) {
-        double logit =
-            e.getValue()[i] == 0
-                ? calibrations[i].absentLogit()
-                : calibrations[i].logit(keyScores[i]);
-        pooled += w[i] * logit;
-      }
-      hits.add(
-          new FusedHit(e.getKey(), (float) sigmoid(pooled / weightSum), e.getValue(), keyScores));
-    }
-    hits.sort(
-        Comparator.comparingDouble((FusedHit h) -> h.score())
-            .reversed()
-            .thenComparing(FusedHit::key));
-    return hits;
+    double total = weightSum;
+    return FusedHits.rank(
+        lists,
+        entry -> {
+          double pooled = 0;
+          for (int i = 0; i < n; i++) {
+            double logit =
+                entry.ranks()[i] == 0
+                    ? calibrations[i].absentLogit()
+                    : calibrations[i].logit(entry.scores()[i]);
+            pooled += w[i] * logit;
+          }
+          return sigmoid(pooled / total);
+        });
   }
 
   static double sigmoid(double x) {

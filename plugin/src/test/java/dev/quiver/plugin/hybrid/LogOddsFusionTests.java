@@ -206,7 +206,7 @@ class LogOddsFusionTests {
             IllegalArgumentException.class,
             () ->
                 new LogOddsFusion(new float[] {1, 1, 1}).fuse(List.of(lexical("x"), lexical("y"))));
-    assertEquals("log_odds has 3 weights for 2 sub-queries", e.getMessage());
+    assertEquals("[weights] has 3 values for 2 sub-queries", e.getMessage());
     assertEquals("log_odds", EQUAL.name());
   }
 
