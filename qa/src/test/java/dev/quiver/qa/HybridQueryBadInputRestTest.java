@@ -69,6 +69,7 @@ class HybridQueryBadInputRestTest {
         "collapse             | `{\"collapse\":{\"field\":\"tag\"},\"query\":{\"quiver_hybrid\":{\"queries\":[{\"match_all\":{}},{\"match_all\":{}}]}}}` | [quiver_hybrid] does not support [collapse]",
         "rescore              | `{\"rescore\":{\"window_size\":5,\"query\":{\"rescore_query\":{\"match_all\":{}}}},\"query\":{\"quiver_hybrid\":{\"queries\":[{\"match_all\":{}},{\"match_all\":{}}]}}}` | [quiver_hybrid] does not support [rescore]",
         "indices_boost        | `{\"indices_boost\":[{\"hybrid-bad\":2}],\"query\":{\"quiver_hybrid\":{\"queries\":[{\"match_all\":{}},{\"match_all\":{}}]}}}` | [quiver_hybrid] does not support [indices_boost]",
+        "terminate_after      | `{\"terminate_after\":5,\"query\":{\"quiver_hybrid\":{\"queries\":[{\"match_all\":{}},{\"match_all\":{}}]}}}` | [quiver_hybrid] does not support [terminate_after]",
         "internal quiver_fused| `{\"query\":{\"quiver_fused\":{}}}` | [quiver_fused] is internal to [quiver_hybrid] and cannot be sent",
         "failing sub-query    | `{\"query\":{\"quiver_hybrid\":{\"queries\":[{\"match_all\":{}},{\"quiver_knn\":{\"field\":\"v\",\"vector\":[1,0],\"k\":3}}]}}}` | field [v] has 3 dimensions but the query vector has 2",
       })

@@ -345,6 +345,29 @@ class HybridQueryRestTest {
   }
 
   @Test
+  void multiSearchRunsEachHybridSearch() {
+    String body = hybrid(20, null, null, "\"size\":15");
+    String ndjson =
+        "{\"index\":\""
+            + FIVE
+            + "\",\"search_type\":\"dfs_query_then_fetch\"}\n"
+            + body
+            + "\n"
+            + "{\"index\":\""
+            + ONE
+            + "\",\"search_type\":\"dfs_query_then_fetch\"}\n"
+            + body
+            + "\n";
+    JsonNode r = rest.bulk("/_msearch", ndjson).ok().body();
+    JsonNode five = search(FIVE, body);
+    assertEquals(keys(five), keys(r.at("/responses/0")), r.toString());
+    assertEquals(scores(five), scores(r.at("/responses/0")));
+    JsonNode one = search(ONE, body);
+    assertEquals(keys(one), keys(r.at("/responses/1")));
+    assertEquals(scores(one), scores(r.at("/responses/1")));
+  }
+
+  @Test
   void sourceFilteringComesFromTheFinalSearch() {
     JsonNode r = search(FIVE, hybrid(20, null, null, "\"size\":5,\"_source\":[\"n\"]"));
     for (JsonNode hit : r.at("/hits/hits")) {
@@ -354,6 +377,21 @@ class HybridQueryRestTest {
       assertEquals(List.of("n"), fields, hit.toString());
       assertEquals("d" + source.path("n").asInt(), hit.path("_id").asText());
     }
+  }
+
+  @Test
+  void highlightsTheTermsOfTheLexicalSubQueries() {
+    JsonNode r =
+        search(
+            FIVE, hybrid(20, null, null, "\"size\":10,\"highlight\":{\"fields\":{\"body\":{}}}"));
+    int highlighted = 0;
+    for (JsonNode hit : r.at("/hits/hits")) {
+      for (JsonNode fragment : hit.at("/highlight/body")) {
+        assertTrue(fragment.asText().matches(".*<em>w[123]</em>.*"), fragment.toString());
+        highlighted++;
+      }
+    }
+    assertTrue(highlighted > 0, r.toString());
   }
 
   @Test

@@ -99,6 +99,33 @@ class RequestContextRestTest {
     assertEquals(pool(baseline), pool(embedded), "shard bulk thread pool: " + embedded);
   }
 
+  @Test
+  void hybridSearchCarriesTheRequestContextToEachOfItsSearches() {
+    String opaqueId = "ctx-hybrid-" + UUID.randomUUID();
+    String body =
+        "{\"query\": {\"quiver_hybrid\": {\"queries\": [{\"match\": {\"body\": \"seed\"}},"
+            + " {\"quiver_knn\": {\"field\": \"body_vec\", \"query_text\": \"a seed\", \"k\": 3}}]}}}";
+    JsonNode response =
+        rest.send("POST", "/" + INDEX + "/_search", body, Map.of("X-Opaque-Id", opaqueId))
+            .ok()
+            .body();
+    assertTrue(response.path("hits").path("hits").size() > 0, response.toString());
+    // Two sub-searches and the final search, each reaching the one shard's query phase.
+    JsonNode all = rest.get("/_quiver_qa/context/" + opaqueId).ok().body().path("observed");
+    List<JsonNode> queries = new ArrayList<>();
+    for (JsonNode record : all) {
+      if ("query".equals(record.path("phase").asText())
+          && INDEX.equals(record.path("index").asText())) {
+        queries.add(record);
+      }
+    }
+    assertEquals(3, queries.size(), all.toString());
+    for (JsonNode record : queries) {
+      assertCarriesTheStamp(record, opaqueId);
+      assertNotNull(textOrNull(record.path("parent_task")), record.toString());
+    }
+  }
+
   private static void searchAs(String opaqueId, String knn) {
     String body =
         "{\"query\": {\"quiver_knn\": {\"field\": \"body_vec\", "

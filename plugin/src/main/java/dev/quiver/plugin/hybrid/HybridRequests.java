@@ -54,6 +54,9 @@ final class HybridRequests {
     if (source.pointInTimeBuilder() != null) {
       throw unsupported("pit");
     }
+    if (source.terminateAfter() > 0) {
+      throw unsupported("terminate_after");
+    }
     if (source.indexBoosts() != null && source.indexBoosts().isEmpty() == false) {
       throw unsupported("indices_boost");
     }
@@ -117,7 +120,10 @@ final class HybridRequests {
       return q;
     }
     if (q instanceof QuiverKnnQueryBuilder knn) {
-      return knn.filteredBy(filter);
+      return knn.withFilter(
+          knn.filter() == null
+              ? filter
+              : QueryBuilders.boolQuery().filter(knn.filter()).filter(filter));
     }
     return QueryBuilders.boolQuery().must(q).filter(filter);
   }

@@ -2,6 +2,7 @@ package dev.quiver.plugin.hybrid;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -74,30 +75,30 @@ public final class QuiverFusedQueryBuilder extends AbstractQueryBuilder<QuiverFu
   @Override
   protected Query doToQuery(QueryShardContext context) {
     String index = context.index().getName();
-    List<BytesRef> uids = new ArrayList<>();
-    List<Float> order = new ArrayList<>();
-    List<FusedHit> mine = new ArrayList<>();
+    List<Integer> mine = new ArrayList<>();
+    List<BytesRef> uidOf = new ArrayList<>();
     for (int i = 0; i < hits.size(); i++) {
       FusedHit hit = hits.get(i);
-      if (index.equals(HitKey.index(hit.key()))) {
-        uids.add(Uid.encodeId(HitKey.id(hit.key())));
-        order.add(orderScore(i, hits.size()));
-        mine.add(hit);
+      boolean here = index.equals(HitKey.index(hit.key()));
+      uidOf.add(here ? Uid.encodeId(HitKey.id(hit.key())) : null);
+      if (here) {
+        mine.add(i);
       }
     }
     if (mine.isEmpty()) {
       return new MatchNoDocsQuery("no fused hits in index [" + index + "]");
     }
-    float[] orderScores = new float[order.size()];
-    for (int i = 0; i < orderScores.length; i++) {
-      orderScores[i] = order.get(i);
+    mine.sort(Comparator.comparing(uidOf::get)); // the terms dictionary is then read in order
+    BytesRef[] uids = new BytesRef[mine.size()];
+    float[] order = new float[mine.size()];
+    FusedHit[] selected = new FusedHit[mine.size()];
+    for (int j = 0; j < uids.length; j++) {
+      int i = mine.get(j);
+      uids[j] = uidOf.get(i);
+      order[j] = orderScore(i, hits.size());
+      selected[j] = hits.get(i);
     }
-    return new FusedDocsQuery(
-        IdFieldMapper.NAME,
-        uids.toArray(new BytesRef[0]),
-        orderScores,
-        mine.toArray(new FusedHit[0]),
-        method);
+    return new FusedDocsQuery(IdFieldMapper.NAME, uids, order, selected, method);
   }
 
   /** A summary (the hit list can be long): method, count, and the best few keys. */

@@ -21,7 +21,6 @@ import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
-import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
@@ -153,18 +152,9 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     }
     int candidates = numCandidates == null ? defaultNumCandidates(k) : numCandidates;
     if (candidates < k || candidates > MAX_K) {
+      String range = "[k, " + MAX_K + "] = [" + k + ", " + MAX_K + "]";
       throw new IllegalArgumentException(
-          "["
-              + NAME
-              + "] [num_candidates] must be in [k, "
-              + MAX_K
-              + "] = ["
-              + k
-              + ", "
-              + MAX_K
-              + "], got ["
-              + candidates
-              + "]");
+          "[" + NAME + "] [num_candidates] must be in " + range + ", got [" + candidates + "]");
     }
     if (minScore != null && (Float.isFinite(minScore) == false || minScore < 0)) {
       throw new IllegalArgumentException(
@@ -217,14 +207,9 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
     return copy;
   }
 
-  /**
-   * This query with {@code extra} also applied during the graph search: the filter becomes {@code
-   * extra}, or both ({@code bool.filter}) when it had one.
-   */
-  public QuiverKnnQueryBuilder filteredBy(QueryBuilder extra) {
-    QueryBuilder combined =
-        filter == null ? extra : QueryBuilders.boolQuery().filter(filter).filter(extra);
-    return with(vector, combined, pendingVector);
+  /** This query with {@code filter} as its filter (applied during the graph search). */
+  public QuiverKnnQueryBuilder withFilter(QueryBuilder filter) {
+    return with(vector, filter, pendingVector);
   }
 
   /** The beam used when none is given: 100, or k when k is larger. */
