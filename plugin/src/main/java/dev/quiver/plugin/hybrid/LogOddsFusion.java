@@ -12,17 +12,19 @@ import java.util.List;
  * fitted on the list's own score distribution, {@code p = sigmoid((score - median) / spread)}, with
  * {@code spread} the standard deviation of the list's scores. Fitting on the list makes it
  * affine-invariant, so one calibration fits BM25's unbounded scores and {@code quiver_knn}'s
- * similarity scores alike ({@code (1 + cos) / 2} of bge-small's top hits sits in a narrow band such
- * as 0.85..0.92: taken as a probability directly it would make every hit strong positive evidence
- * with almost no spread, so the dense list would have no say).
+ * similarity scores alike. Taken as probabilities directly, {@code (1 + cos) / 2} scores of
+ * bge-small on SciFact (0.77..0.96) would all be positive evidence whose log-odds span about 0.6
+ * within one query's list, against about 6 for the fitted BM25 ones: the dense list would barely
+ * count (nDCG@10 0.713 that way, 0.741 fitted).
  *
  * <p><b>Negative evidence</b>: a document below a list's median gets negative log-odds, and a
  * document absent from a list (it ranked below the list's window, or did not match) gets the
  * log-odds of a score one spread below the weakest score the list retrieved. Absence thus always
- * counts against a document, and never less than the weakest retrieved score: pruning a document
- * from one list can only lower its fused score, never raise it to neutral (the defect that
- * apache/lucene#16410 fixes in Lucene 10.5's {@code LogOddsFusionQuery}, whose default softplus
- * gating maps every negative log-odds, and every non-match, to about zero).
+ * counts against a document, and at least as much as the weakest retrieved score: all else equal, a
+ * document a list did not retrieve fuses below one it retrieved, so pruning a low-scoring document
+ * from a list never turns its negative evidence into neutral (the defect that apache/lucene#16410
+ * fixes in Lucene 10.5's {@code LogOddsFusionQuery}, whose default softplus gating maps every
+ * negative log-odds, and every non-match, to about zero).
  *
  * <p><b>Pooling</b>: {@code L = sum_i w_i * logit_i / sum_i w_i}; the fused score is {@code
  * sigmoid(L)}, a probability in (0, 1). Weights are relative reliabilities (default all equal).
