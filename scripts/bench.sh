@@ -42,6 +42,12 @@
 #                                          _bulk ingest through quiver_embed, on a real node (target: ingest p50
 #                                          <= 2x idle p50). Needs ../shared/datasets/scifact; not as root.
 #                                          Options: see qa/.../QueryDuringIngestBenchmark.java.
+#   scripts/bench.sh hybrid [-Dbench.x=...] SciFact on a real node: nDCG@10 and recall@100 of BM25 alone, dense alone
+#                                          and quiver_hybrid under every fusion (rrf, linear x min_max/l2/z_score,
+#                                          log_odds), then latency: each sub-query alone vs the hybrid (interleaved
+#                                          rounds, A/A control); table in qa/bench/results/hybrid-<date>.txt.
+#                                          Needs ../shared/datasets/scifact; not as root (~15 min on 2 cores).
+#                                          Options: see qa/.../HybridScifactBenchmark.java.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
@@ -56,6 +62,7 @@ case "${1:-}" in
   scale) MODE=scale; shift ;;
   query-during-ingest) MODE=query-during-ingest; shift ;;
   maxsim) MODE=maxsim; shift ;;
+  hybrid) MODE=hybrid; shift ;;
 esac
 
 if [ "$MODE" = maxsim ]; then
@@ -66,6 +73,26 @@ if [ "$MODE" = maxsim ]; then
   java -Xms2g -Xmx2g --add-modules jdk.incubator.vector "$@" \
     -cp "qa/bench/target/classes:$(cat qa/bench/target/cp.txt)" dev.quiver.bench.MaxSimBenchmark \
     2>&1 | tee "$LOG"
+  exit 0
+fi
+
+if [ "$MODE" = hybrid ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "bench.sh hybrid starts an OpenSearch node, which refuses to run as root: run it as a normal user." >&2
+    exit 1
+  fi
+  if [ ! -f "$SHARED/datasets/scifact/corpus.jsonl.gz" ]; then
+    echo "bench.sh hybrid needs $SHARED/datasets/scifact (set QUIVER_SHARED to the shared directory)." >&2
+    exit 1
+  fi
+  LOG=qa/target/hybrid-bench.log
+  mkdir -p qa/target
+  # One reactor (no install): builds the plugin zip, then runs only the benchmark.
+  mvn -B -ntp -pl codec,ingest,plugin,qa/peer-plugin,qa/bench,qa verify -Dtest=HybridScifactBenchmark \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dqa.shared="$SHARED" \
+    -Dbench.out="$PWD/qa/bench/results/hybrid-$(date -u +%F).txt" "$@" 2>&1 | tee "$LOG"
+  echo
+  grep -E '^QUIVER-HYBRID-BENCH' "$LOG" || echo "no benchmark figures (see $LOG)" >&2
   exit 0
 fi
 

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,13 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Embedding inside the node, over REST: the models API, the {@code quiver_embed} ingest processor
  * (configuration errors, per-document failures in a bulk, {@code ignore_missing}, {@code
- * on_failure}, token output) and {@code quiver_knn} with {@code query_text}, ending with nDCG@10 on
- * SciFact embedded and searched end to end by the node.
+ * on_failure}, token output) and {@code quiver_knn} with {@code query_text}. SciFact embedded and
+ * searched end to end by the node: {@link ScifactRestTest}.
  */
 class EmbedRestTest {
-
-  /** bge-small-en-v1.5 scores 0.713 on SciFact (BEIR); the int8 model may lose a little. */
-  static final double REQUIRED_SCIFACT_NDCG_AT_10 = 0.70;
 
   private static final Duration MODEL_LOAD_TIMEOUT = Duration.ofMinutes(2);
 
@@ -391,110 +383,6 @@ class EmbedRestTest {
       assertEquals(dense[i], chunk[i], 1e-6f, "dimension " + i);
     }
     rest.delete("/embed-chunks");
-  }
-
-  /**
-   * SciFact (BEIR test split) end to end in the node: the 5,183 corpus documents are embedded by
-   * the ingest pipeline through {@code _bulk}, the 300 test queries by {@code quiver_knn}'s {@code
-   * query_text}; nDCG@10 must come close to bge-small-en-v1.5's published 0.713.
-   */
-  @Test
-  void scifactNdcgAt10EndToEnd() throws Exception {
-    Path dir = ScifactData.dir("the SciFact nDCG@10 check");
-    List<ScifactData.Doc> corpus = ScifactData.corpus(dir);
-    Map<String, String> queries = ScifactData.queries(dir);
-    Map<String, Map<String, Integer>> qrels = ScifactData.testQrels(dir);
-    assertEquals(5183, corpus.size());
-    assertEquals(300, qrels.size());
-    EmbedModels.awaitLoaded(rest, DEFAULT_MODEL, MODEL_LOAD_TIMEOUT);
-
-    rest.delete("/embed-scifact");
-    rest.put(
-            "/_ingest/pipeline/embed-scifact",
-            """
-            {"processors": [{"quiver_embed": {"field_map": {"content": "content_vec"}, "batch_size": 16}}]}
-            """)
-        .ok();
-    rest.put(
-            "/embed-scifact",
-            """
-            {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": -1,
-                          "default_pipeline": "embed-scifact"},
-             "mappings": {"dynamic": false, "_source": {"excludes": ["content_vec"]},
-                          "properties": {
-                            "content_vec": {"type": "quiver_vector", "dims": 384, "similarity": "cosine"}}}}
-            """)
-        .ok();
-
-    long start = System.nanoTime();
-    ingest(corpus, 200, 3);
-    double ingestSeconds = (System.nanoTime() - start) / 1e9;
-    rest.post("/embed-scifact/_refresh", null).ok();
-    assertEquals(corpus.size(), rest.get("/embed-scifact/_count").ok().body().get("count").asInt());
-
-    double sum = 0;
-    start = System.nanoTime();
-    for (Map.Entry<String, Map<String, Integer>> judged : qrels.entrySet()) {
-      String text = queries.get(judged.getKey());
-      assertTrue(text != null, "no text for query " + judged.getKey());
-      ObjectNode knn = Rest.JSON.createObjectNode();
-      knn.put("field", "content_vec").put("k", 10).put("query_text", text);
-      ObjectNode body = Rest.JSON.createObjectNode();
-      body.put("size", 10).put("_source", false);
-      body.putObject("query").set("quiver_knn", knn);
-      JsonNode hits = rest.post("/embed-scifact/_search", body).ok().body().at("/hits/hits");
-      List<String> ranking = new ArrayList<>();
-      hits.forEach(h -> ranking.add(h.get("_id").asText()));
-      sum += ScifactData.ndcgAt(10, ranking, judged.getValue());
-    }
-    double searchSeconds = (System.nanoTime() - start) / 1e9;
-    double ndcg = sum / qrels.size();
-    System.out.printf(
-        "QUIVER-NDCG scifact %s: nDCG@10=%.4f (%d queries, %d docs; reference 0.713);"
-            + " ingest %.1f docs/s through _bulk + quiver_embed (%.1fs);"
-            + " %.1f ms/query with query_text over REST%n",
-        DEFAULT_MODEL,
-        ndcg,
-        qrels.size(),
-        corpus.size(),
-        corpus.size() / ingestSeconds,
-        ingestSeconds,
-        searchSeconds * 1000 / qrels.size());
-    assertTrue(
-        ndcg >= REQUIRED_SCIFACT_NDCG_AT_10,
-        "nDCG@10 " + ndcg + " < " + REQUIRED_SCIFACT_NDCG_AT_10);
-    rest.delete("/embed-scifact");
-  }
-
-  /** Bulk-indexes the corpus (text in {@code content}) with a few bulk requests in flight. */
-  private static void ingest(List<ScifactData.Doc> corpus, int bulkSize, int concurrency)
-      throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    try {
-      List<Future<JsonNode>> results = new ArrayList<>();
-      for (int from = 0; from < corpus.size(); from += bulkSize) {
-        List<ScifactData.Doc> slice =
-            corpus.subList(from, Math.min(corpus.size(), from + bulkSize));
-        results.add(
-            pool.submit(
-                () -> {
-                  StringBuilder bulk = new StringBuilder();
-                  for (ScifactData.Doc doc : slice) {
-                    bulk.append(bulkLine(doc.id(), Map.of("content", doc.content())));
-                  }
-                  return rest.bulk(
-                          "/embed-scifact/_bulk?filter_path=errors,items.*.error", bulk.toString())
-                      .ok()
-                      .body();
-                }));
-      }
-      for (Future<JsonNode> result : results) {
-        JsonNode r = result.get();
-        assertFalse(r.get("errors").asBoolean(), () -> "bulk errors: " + r);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   static String bulkLine(String id, Map<String, ?> source) {

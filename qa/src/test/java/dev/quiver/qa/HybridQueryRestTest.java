@@ -197,6 +197,7 @@ class HybridQueryRestTest {
         "{\"method\":\"linear\",\"normalization\":\"min_max\",\"weights\":[0.3,0.7],\"window\":300}",
         "{\"method\":\"linear\",\"normalization\":\"l2\",\"window\":300}",
         "{\"method\":\"linear\",\"normalization\":\"z_score\",\"window\":300}",
+        "{\"method\":\"log_odds\",\"weights\":[0.3,0.7],\"window\":300}",
       })
   void oneShardAndFiveShardsFuseIdentically(String fusion) {
     for (int k : new int[] {300, 50}) {

@@ -17,7 +17,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The BEIR SciFact test split in {@code <shared>/datasets/scifact/}: corpus, queries and graded
- * relevance judgements, and nDCG@k over them.
+ * relevance judgements, and nDCG@k and recall@k over them.
  */
 final class ScifactData {
 
@@ -111,6 +111,17 @@ final class ScifactData {
       idcg += ideal.get(i) / log2(i + 2);
     }
     return idcg == 0 ? 0 : dcg / idcg;
+  }
+
+  /**
+   * Recall@k of one ranking (trec_eval's {@code recall_k}, as BEIR reports it): the share of the
+   * query's relevant documents (graded relevance above 0) among its first k.
+   */
+  static double recallAt(int k, List<String> ranking, Map<String, Integer> judged) {
+    long relevant = judged.values().stream().filter(r -> r > 0).count();
+    long found =
+        ranking.stream().limit(k).filter(id -> judged.getOrDefault(id, 0) > 0).distinct().count();
+    return relevant == 0 ? 0 : (double) found / relevant;
   }
 
   private static double log2(double x) {

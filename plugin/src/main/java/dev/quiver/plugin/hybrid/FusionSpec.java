@@ -30,7 +30,7 @@ import org.opensearch.core.xcontent.XContentParser.Token;
  */
 public final class FusionSpec implements Writeable, ToXContentObject {
 
-  public static final String LOG_ODDS = "log_odds";
+  public static final String LOG_ODDS = LogOddsFusion.NAME;
 
   /** Largest {@code window}. */
   public static final int MAX_WINDOW = 10_000;
@@ -129,9 +129,7 @@ public final class FusionSpec implements Writeable, ToXContentObject {
       case LinearFusion.NAME ->
           new LinearFusion(
               normalization == null ? ScoreNormalization.DEFAULT : normalization, weights);
-      // LOG_ODDS WIRING (the one place): return new LogOddsFusion(weights) once it exists.
-      case LOG_ODDS ->
-          throw new IllegalArgumentException("fusion method [" + LOG_ODDS + "] is not available");
+      case LOG_ODDS -> new LogOddsFusion(weights);
       default -> throw new IllegalStateException(method);
     };
   }

@@ -136,12 +136,20 @@ class QuiverHybridQueryBuilderTests {
     assertTrue(error("{\"quiver_fused\":{}}").contains("[quiver_fused] is internal"));
   }
 
-  /** Until the log_odds helper wires {@code LogOddsFusion} in {@link FusionSpec#create()}. */
   @Test
-  void logOddsIsRefusedUntilWired() {
+  void parsesLogOdds() throws IOException {
+    QuiverHybridQueryBuilder q =
+        (QuiverHybridQueryBuilder)
+            parse(body("{\"method\":\"log_odds\",\"weights\":[0.3,0.7],\"window\":50}"));
+    assertInstanceOf(LogOddsFusion.class, q.fusion().create());
+    assertEquals("log_odds", q.fusion().create().name());
+    assertEquals(50, q.fusion().window(10));
     assertTrue(
-        error(body("{\"method\":\"log_odds\"}"))
-            .contains("fusion method [log_odds] is not available"));
+        error(body("{\"method\":\"log_odds\",\"normalization\":\"l2\"}"))
+            .contains("[normalization] applies to [linear], not to [log_odds]"));
+    assertTrue(
+        error(body("{\"method\":\"log_odds\",\"rank_constant\":5}"))
+            .contains("[rank_constant] applies to [rrf], not to [log_odds]"));
   }
 
   @Test
