@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds Quiver, starts a real OpenSearch 3.8.0 node with the plugin and its default
 # model installed, indexes a small demo corpus of texts through the quiver_embed pipeline (embedded
-# in-process with ONNX Runtime), runs quiver_knn queries by text and prints the results, then stops
+# in-process with ONNX Runtime), runs quiver_knn and quiver_hybrid queries by text and prints the results, then stops
 # the node.
 # Run as a normal (non-root) user: OpenSearch refuses to start as root.
 set -euo pipefail
@@ -123,6 +123,8 @@ ask "Filter applied during the graph search: only the 'space' topic" \
   '{"size": 3, "query": {"quiver_knn": {"field": "embedding", "query_text": "how far away are things in the universe", "k": 3, "filter": {"term": {"topic": "space"}}}}}'
 ask "quiver_knn inside bool, with a keyword clause" \
   '{"size": 3, "query": {"bool": {"must": [{"quiver_knn": {"field": "embedding", "query_text": "finding similar items quickly", "k": 5}}], "should": [{"match": {"text": "graph"}}]}}}'
+ask "quiver_hybrid: BM25 and dense, each over the whole index, fused once (default RRF)" \
+  '{"size": 3, "query": {"quiver_hybrid": {"queries": [{"match": {"text": "graph index"}}, {"quiver_knn": {"field": "embedding", "query_text": "finding similar items quickly", "k": 10}}]}}}'
 echo "== Bad input is a 400 naming the field and the problem, and the document is not indexed:"
 call PUT /facts/_doc/bad '{"topic": "none", "text": ""}'
 call PUT "/facts/_doc/bad2?pipeline=_none" '{"topic": "none", "embedding": [1, 2]}'
