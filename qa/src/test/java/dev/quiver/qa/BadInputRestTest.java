@@ -137,7 +137,7 @@ class BadInputRestTest {
         "oversample below 1  | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"oversample\":0.9}} | [quiver_knn] field [q]: [rescore.oversample] must be a number in [1, 100], got [0.9]",
         "oversample over 100 | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"oversample\":100.5}} | field [q]: [rescore.oversample] must be a number in [1, 100], got [100.5]",
         "oversample a string | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"oversample\":\"x\"}} | field [q]: [rescore.oversample] must be a number in [1, 100], got [x]",
-        "rescore unknown key | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"ratio\":2}} | unknown field [rescore.ratio], expected [oversample]",
+        "rescore unknown key | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":{\"ratio\":2}} | unknown field [rescore.ratio], expected [oversample, bounded]",
         "rescore not object  | {\"field\":\"q\",\"vector\":[1,2,3],\"k\":3,\"rescore\":2}  | [rescore] must be an object",
       })
   void rejectsBadQueries(String name, String body, String message) {
