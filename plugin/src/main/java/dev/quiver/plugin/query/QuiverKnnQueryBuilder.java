@@ -35,7 +35,7 @@ import org.opensearch.index.query.QueryShardException;
  * <p>Instead of {@code vector}, {@code query_text} is embedded with the model's query prefix when
  * the search is rewritten on the coordinating node, off the transport threads. The model is {@code
  * model} if the query names one, else the {@code model} the field is mapped with in the targeted
- * indices (looked up in the cluster state, {@link CoordinatorEmbedding}), else {@link
+ * indices (looked up in the cluster state, {@link QueryEmbedder#mappedModel}), else {@link
  * #DEFAULT_MODEL}. Shards refuse (400) a vector whose model is not the field's {@code model} or
  * whose dimensions are not the field's. With {@code vector}, {@code model} optionally names the
  * model the vector came from, checked the same way.
