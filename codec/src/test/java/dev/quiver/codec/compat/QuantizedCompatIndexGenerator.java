@@ -1,15 +1,6 @@
 package dev.quiver.codec.compat;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
 
 /**
  * Writes {@link QuantizedCompatIndex} with the code as it is now and zips it: run once per new
@@ -24,33 +15,7 @@ public final class QuantizedCompatIndexGenerator {
    * @param args the zip file to write
    */
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      throw new IllegalArgumentException("usage: QuantizedCompatIndexGenerator <out.zip>");
-    }
-    Path out = Path.of(args[0]);
-    Path tmp = Files.createTempDirectory("quantized10-compat");
-    try (Directory dir = FSDirectory.open(tmp)) {
-      QuantizedCompatIndex.write(dir);
-      String[] files = dir.listAll();
-      Arrays.sort(files);
-      try (OutputStream os = Files.newOutputStream(out);
-          ZipOutputStream zip = new ZipOutputStream(os)) {
-        for (String file : files) {
-          if (file.equals(IndexWriter.WRITE_LOCK_NAME)) {
-            continue;
-          }
-          ZipEntry entry = new ZipEntry(file);
-          entry.setTime(0L);
-          zip.putNextEntry(entry);
-          Files.copy(tmp.resolve(file), zip);
-          zip.closeEntry();
-        }
-      }
-      for (String file : dir.listAll()) {
-        dir.deleteFile(file);
-      }
-    }
-    Files.delete(tmp);
-    System.out.println("wrote " + out);
+    CompatIndexZip.generate(
+        "QuantizedCompatIndexGenerator", "quantized10-compat", QuantizedCompatIndex::write, args);
   }
 }

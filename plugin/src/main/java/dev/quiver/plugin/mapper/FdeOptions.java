@@ -187,28 +187,6 @@ public record FdeOptions(FdeParams params, QuiverIndexOptions index) {
   }
 
   private static long integer(String field, String key, Object value, long min, long max) {
-    boolean integral =
-        value instanceof Integer
-            || value instanceof Long
-            || value instanceof Short
-            || (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()));
-    if (integral) {
-      long v = ((Number) value).longValue();
-      if (v >= min && v <= max) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(
-        "field ["
-            + field
-            + "]: [fde."
-            + key
-            + "] must be an integer in ["
-            + min
-            + ", "
-            + max
-            + "], got ["
-            + value
-            + "]");
+    return MappingIntegers.inRange(field, "fde." + key, value, min, max);
   }
 }

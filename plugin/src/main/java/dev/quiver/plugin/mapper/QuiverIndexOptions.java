@@ -216,24 +216,7 @@ public record QuiverIndexOptions(String type, int m, int efConstruction, float o
   }
 
   private static int intOption(String field, String key, Object value, int min, int max) {
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      long v = n.longValue();
-      if (v >= min && v <= max) {
-        return (int) v;
-      }
-    }
-    throw new IllegalArgumentException(
-        "field ["
-            + field
-            + "]: [index_options."
-            + key
-            + "] must be an integer in ["
-            + min
-            + ", "
-            + max
-            + "], got ["
-            + value
-            + "]");
+    return MappingIntegers.inRange(field, "index_options." + key, value, min, max);
   }
 
   /** The Lucene format that writes fields with these options. */

@@ -3,11 +3,9 @@ package dev.quiver.plugin.mapper;
 import dev.quiver.codec.fde.Quiver10FdeVectorsFormat;
 import dev.quiver.codec.multivector.MultiVectorCodec;
 import dev.quiver.codec.multivector.MultiVectorEncoding;
-import dev.quiver.plugin.codec.QuiverCodecEligibility;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -127,7 +125,7 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
                 "model",
                 false,
                 () -> null,
-                (n, c, o) -> QuiverVectorFieldMapper.parseModel(n, o),
+                (n, c, o) -> VectorMappings.parseModel(n, o),
                 m -> toType(m).model)
             .acceptsNull()
             .setSerializer((b, n, v) -> b.field(n, v), v -> v);
@@ -176,32 +174,11 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
   }
 
   private static int parseDims(String field, Object o) {
-    return integer(field, "dims", o, 1, MultiVectorCodec.MAX_DIMS);
+    return MappingIntegers.inRange(field, "dims", o, 1, MultiVectorCodec.MAX_DIMS);
   }
 
   private static int parseMaxVectors(String field, Object o) {
-    return integer(field, "max_vectors", o, 1, MAX_MAX_VECTORS);
-  }
-
-  private static int integer(String field, String key, Object o, int min, int max) {
-    if (o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      long v = n.longValue();
-      if (v >= min && v <= max) {
-        return (int) v;
-      }
-    }
-    throw new IllegalArgumentException(
-        "field ["
-            + field
-            + "]: ["
-            + key
-            + "] must be an integer in ["
-            + min
-            + ", "
-            + max
-            + "], got ["
-            + o
-            + "]");
+    return MappingIntegers.inRange(field, "max_vectors", o, 1, MAX_MAX_VECTORS);
   }
 
   private static MultiVectorEncoding parseStoredVectors(String field, Object o) {
@@ -229,21 +206,7 @@ public final class QuiverMultiVectorFieldMapper extends ParametrizedFieldMapper 
   }
 
   /** Parses mappings; refuses indices whose codec Quiver does not provide. */
-  public static final TypeParser PARSER =
-      new TypeParser(
-          (name, context) -> {
-            Optional<String> why = QuiverCodecEligibility.whyNot(context.getSettings());
-            if (why.isPresent()) {
-              throw new MapperParsingException(
-                  "field ["
-                      + name
-                      + "] of type ["
-                      + CONTENT_TYPE
-                      + "] cannot be used in this index: "
-                      + why.get());
-            }
-            return new Builder(name);
-          });
+  public static final TypeParser PARSER = VectorMappings.typeParser(CONTENT_TYPE, Builder::new);
 
   private final int dims;
   private final VectorSimilarity similarity;

@@ -3,18 +3,8 @@ package dev.quiver.plugin.mapper;
 import dev.quiver.codec.fde.Quiver10FdeVectorsFormat;
 import dev.quiver.codec.multivector.MultiVectorEncoding;
 import dev.quiver.codec.muvera.FdeEncoder;
-import java.util.List;
 import java.util.Map;
 import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.search.FieldExistsQuery;
-import org.apache.lucene.search.Query;
-import org.opensearch.index.mapper.ArraySourceValueFetcher;
-import org.opensearch.index.mapper.MappedFieldType;
-import org.opensearch.index.mapper.TextSearchInfo;
-import org.opensearch.index.mapper.ValueFetcher;
-import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.index.query.QueryShardException;
-import org.opensearch.search.lookup.SearchLookup;
 
 /**
  * The searchable side of a {@code quiver_multi_vector} field: the token dimensions, similarity, FDE
@@ -22,7 +12,7 @@ import org.opensearch.search.lookup.SearchLookup;
  * own name ({@link #vectorsFormat()}), the encoded token vectors as binary doc values under {@link
  * #storedVectorsField()}.
  */
-public final class QuiverMultiVectorFieldType extends MappedFieldType {
+public final class QuiverMultiVectorFieldType extends AbstractVectorFieldType {
 
   /** Suffix of the binary doc-values field that holds a field's encoded token vectors. */
   public static final String STORED_VECTORS_SUFFIX = "._mv";
@@ -45,7 +35,7 @@ public final class QuiverMultiVectorFieldType extends MappedFieldType {
       MultiVectorEncoding storedVectors,
       String model,
       Map<String, String> meta) {
-    super(name, true, false, true, TextSearchInfo.NONE, meta);
+    super(name, true, "quiver_maxsim", meta);
     this.dims = dims;
     this.similarity = similarity;
     this.maxVectors = maxVectors;
@@ -122,36 +112,5 @@ public final class QuiverMultiVectorFieldType extends MappedFieldType {
   @Override
   public String typeName() {
     return QuiverMultiVectorFieldMapper.CONTENT_TYPE;
-  }
-
-  @Override
-  public ValueFetcher valueFetcher(
-      QueryShardContext context, SearchLookup searchLookup, String format) {
-    if (format != null) {
-      throw new IllegalArgumentException(
-          "field [" + name() + "] of type [" + typeName() + "] doesn't support formats");
-    }
-    return new ArraySourceValueFetcher(name(), context) {
-      @Override
-      protected Object parseSourceValue(Object value) {
-        return value instanceof List<?> ? value : List.of(value);
-      }
-    };
-  }
-
-  @Override
-  public Query existsQuery(QueryShardContext context) {
-    return new FieldExistsQuery(name());
-  }
-
-  @Override
-  public Query termQuery(Object value, QueryShardContext context) {
-    throw new QueryShardException(
-        context,
-        "field ["
-            + name()
-            + "] of type ["
-            + typeName()
-            + "] does not support term queries; search it with [quiver_maxsim]");
   }
 }

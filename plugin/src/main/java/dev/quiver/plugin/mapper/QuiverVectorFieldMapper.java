@@ -1,11 +1,9 @@
 package dev.quiver.plugin.mapper;
 
 import dev.quiver.codec.quiver10.Quiver10FlatVectorsFormat;
-import dev.quiver.plugin.codec.QuiverCodecEligibility;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.opensearch.index.mapper.FieldMapper;
@@ -76,7 +74,11 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
 
     private final Parameter<String> model =
         new Parameter<String>(
-                "model", false, () -> null, (n, c, o) -> parseModel(n, o), m -> toType(m).model)
+                "model",
+                false,
+                () -> null,
+                (n, c, o) -> VectorMappings.parseModel(n, o),
+                m -> toType(m).model)
             .acceptsNull()
             .setSerializer((b, n, v) -> b.field(n, v), v -> v);
 
@@ -110,50 +112,11 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
   }
 
   private static int parseDims(String field, Object o) {
-    if (o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      long v = n.longValue();
-      if (v >= 1 && v <= Quiver10FlatVectorsFormat.MAX_DIMENSIONS) {
-        return (int) v;
-      }
-    }
-    throw new IllegalArgumentException(
-        "field ["
-            + field
-            + "]: [dims] must be an integer in [1, "
-            + Quiver10FlatVectorsFormat.MAX_DIMENSIONS
-            + "], got ["
-            + o
-            + "]");
-  }
-
-  /** A mapping's {@code model}: null or a non-blank name; shared with the multi-vector field. */
-  static String parseModel(String field, Object o) {
-    if (o == null) {
-      return null;
-    }
-    if (!(o instanceof String s) || s.isBlank()) {
-      throw new IllegalArgumentException(
-          "field [" + field + "]: [model] must be a model name, got [" + o + "]");
-    }
-    return s;
+    return MappingIntegers.inRange(field, "dims", o, 1, Quiver10FlatVectorsFormat.MAX_DIMENSIONS);
   }
 
   /** Parses mappings; refuses indices whose codec Quiver does not provide. */
-  public static final TypeParser PARSER =
-      new TypeParser(
-          (name, context) -> {
-            Optional<String> why = QuiverCodecEligibility.whyNot(context.getSettings());
-            if (why.isPresent()) {
-              throw new MapperParsingException(
-                  "field ["
-                      + name
-                      + "] of type ["
-                      + CONTENT_TYPE
-                      + "] cannot be used in this index: "
-                      + why.get());
-            }
-            return new Builder(name);
-          });
+  public static final TypeParser PARSER = VectorMappings.typeParser(CONTENT_TYPE, Builder::new);
 
   private final int dims;
   private final VectorSimilarity similarity;

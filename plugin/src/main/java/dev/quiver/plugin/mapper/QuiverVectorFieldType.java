@@ -1,20 +1,10 @@
 package dev.quiver.plugin.mapper;
 
-import java.util.List;
 import java.util.Map;
 import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.search.FieldExistsQuery;
-import org.apache.lucene.search.Query;
-import org.opensearch.index.mapper.ArraySourceValueFetcher;
-import org.opensearch.index.mapper.MappedFieldType;
-import org.opensearch.index.mapper.TextSearchInfo;
-import org.opensearch.index.mapper.ValueFetcher;
-import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.index.query.QueryShardException;
-import org.opensearch.search.lookup.SearchLookup;
 
 /** The searchable side of a {@code quiver_vector} field: its dimensions, similarity and format. */
-public final class QuiverVectorFieldType extends MappedFieldType {
+public final class QuiverVectorFieldType extends AbstractVectorFieldType {
 
   private final int dims;
   private final VectorSimilarity similarity;
@@ -29,7 +19,7 @@ public final class QuiverVectorFieldType extends MappedFieldType {
       QuiverIndexOptions indexOptions,
       String model,
       Map<String, String> meta) {
-    super(name, true, false, false, TextSearchInfo.NONE, meta);
+    super(name, false, "quiver_knn", meta);
     this.dims = dims;
     this.similarity = similarity;
     this.indexOptions = indexOptions;
@@ -62,36 +52,5 @@ public final class QuiverVectorFieldType extends MappedFieldType {
   @Override
   public String typeName() {
     return QuiverVectorFieldMapper.CONTENT_TYPE;
-  }
-
-  @Override
-  public ValueFetcher valueFetcher(
-      QueryShardContext context, SearchLookup searchLookup, String format) {
-    if (format != null) {
-      throw new IllegalArgumentException(
-          "field [" + name() + "] of type [" + typeName() + "] doesn't support formats");
-    }
-    return new ArraySourceValueFetcher(name(), context) {
-      @Override
-      protected Object parseSourceValue(Object value) {
-        return value instanceof List<?> ? value : List.of(value);
-      }
-    };
-  }
-
-  @Override
-  public Query existsQuery(QueryShardContext context) {
-    return new FieldExistsQuery(name());
-  }
-
-  @Override
-  public Query termQuery(Object value, QueryShardContext context) {
-    throw new QueryShardException(
-        context,
-        "field ["
-            + name()
-            + "] of type ["
-            + typeName()
-            + "] does not support term queries; search it with [quiver_knn]");
   }
 }

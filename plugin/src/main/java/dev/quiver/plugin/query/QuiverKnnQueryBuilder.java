@@ -1,18 +1,16 @@
 package dev.quiver.plugin.query;
 
 import dev.quiver.ingest.DefaultModel;
-import dev.quiver.plugin.Futures;
 import dev.quiver.plugin.mapper.QuiverIndexOptions;
+import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldType;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.core.ParseField;
-import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -21,7 +19,6 @@ import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
-import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
@@ -143,19 +140,10 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       Float minScore,
       QueryEmbedder embedder,
       Supplier<float[]> pendingVector) {
-    if (field == null || field.isEmpty()) {
-      throw new IllegalArgumentException("[" + NAME + "] requires [field]");
-    }
-    if (k <= 0 || k > MAX_K) {
-      throw new IllegalArgumentException(
-          "[" + NAME + "] [k] must be in [1, " + MAX_K + "], got [" + k + "]");
-    }
+    QueryChecks.requireField(NAME, field);
+    QueryChecks.checkK(NAME, k);
     int candidates = numCandidates == null ? defaultNumCandidates(k) : numCandidates;
-    if (candidates < k || candidates > MAX_K) {
-      String range = "[k, " + MAX_K + "] = [" + k + ", " + MAX_K + "]";
-      throw new IllegalArgumentException(
-          "[" + NAME + "] [num_candidates] must be in " + range + ", got [" + candidates + "]");
-    }
+    QueryChecks.checkNumCandidates(NAME, k, candidates);
     if (minScore != null && (Float.isFinite(minScore) == false || minScore < 0)) {
       throw new IllegalArgumentException(
           "[" + NAME + "] [min_score] must be a finite number >= 0, got [" + minScore + "]");
@@ -392,12 +380,7 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       builder.rescore = rescore == null ? KnnRescore.NONE : rescore.checked(field);
       return builder.boost(boost).queryName(queryName);
     } catch (IllegalArgumentException e) {
-      throw new ParsingException(
-          parser.getTokenLocation(),
-          e.getMessage().startsWith("[" + NAME + "]")
-              ? e.getMessage()
-              : "[" + NAME + "] " + e.getMessage(),
-          e);
+      throw QueryChecks.parsingException(parser, NAME, e);
     }
   }
 
@@ -419,27 +402,11 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       if (context.convertToShardContext() != null) {
         throw notEmbedded();
       }
-      if (embedder == null) {
-        throw new IllegalStateException(
-            "[" + NAME + "] [query_text] cannot be embedded: no embedding engine on this node");
-      }
-      AtomicReference<float[]> result = new AtomicReference<>();
+      CoordinatorEmbedding.requireEngine(NAME, embedder);
       String text = queryText;
-      String modelName = model != null ? model : mappedModel(context);
-      context.registerAsyncAction(
-          (client, listener) ->
-              embedder
-                  .embed(modelName, text)
-                  .whenComplete(
-                      (v, e) -> {
-                        if (e != null) {
-                          listener.onFailure(Futures.cause(e));
-                        } else {
-                          result.set(v);
-                          listener.onResponse(null);
-                        }
-                      }));
-      return withModel(modelName, result::get);
+      String modelName = CoordinatorEmbedding.modelFor(context, embedder, field, model);
+      return withModel(
+          modelName, CoordinatorEmbedding.register(context, () -> embedder.embed(modelName, text)));
     }
     if (filter == null) {
       return this;
@@ -462,17 +429,8 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       return new MatchNoDocsQuery("field [" + field + "] is not mapped");
     }
     if (!(type.unwrap() instanceof QuiverVectorFieldType quiver)) {
-      throw new QueryShardException(
-          context,
-          "["
-              + NAME
-              + "] field ["
-              + field
-              + "] is of type ["
-              + type.typeName()
-              + "], but ["
-              + NAME
-              + "] needs a [quiver_vector] field");
+      throw QueryChecks.wrongFieldType(
+          context, NAME, field, type, QuiverVectorFieldMapper.CONTENT_TYPE);
     }
     ModelCheck.check(context, field, quiver, model, vector.length);
     if (vector.length != quiver.dims()) {
@@ -512,17 +470,6 @@ public final class QuiverKnnQueryBuilder extends AbstractQueryBuilder<QuiverKnnQ
       return NestedKnnQueries.create(context, nested, field, target, beam, luceneFilter, shard);
     }
     return new QuiverKnnQuery(field, target, beam, luceneFilter, shard);
-  }
-
-  /**
-   * The model to embed {@code query_text} with when the query names none: the one the field is
-   * mapped with in the indices the search targets, else the default.
-   */
-  private String mappedModel(QueryRewriteContext context) {
-    QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
-    String mapped =
-        coordinator == null ? null : embedder.mappedModel(coordinator.getSearchRequest(), field);
-    return mapped != null ? mapped : DEFAULT_MODEL;
   }
 
   /** This query, waiting for the vector of its text embedded with {@code modelName}. */

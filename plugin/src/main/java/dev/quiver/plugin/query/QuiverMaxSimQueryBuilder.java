@@ -1,12 +1,10 @@
 package dev.quiver.plugin.query;
 
-import dev.quiver.plugin.Futures;
 import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
 import dev.quiver.plugin.mapper.QuiverMultiVectorFieldType;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
@@ -21,7 +19,6 @@ import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.ObjectMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
-import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
@@ -116,34 +113,10 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
       boolean exact,
       QueryEmbedder embedder,
       Supplier<float[][]> pendingVectors) {
-    if (field == null || field.isEmpty()) {
-      throw new IllegalArgumentException("[" + NAME + "] requires [field]");
-    }
-    if (k <= 0 || k > QuiverKnnQueryBuilder.MAX_K) {
-      throw new IllegalArgumentException(
-          "["
-              + NAME
-              + "] [k] must be in [1, "
-              + QuiverKnnQueryBuilder.MAX_K
-              + "], got ["
-              + k
-              + "]");
-    }
+    QueryChecks.requireField(NAME, field);
+    QueryChecks.checkK(NAME, k);
     int candidates = numCandidates == null ? defaultNumCandidates(k) : numCandidates;
-    if (candidates < k || candidates > QuiverKnnQueryBuilder.MAX_K) {
-      throw new IllegalArgumentException(
-          "["
-              + NAME
-              + "] [num_candidates] must be in [k, "
-              + QuiverKnnQueryBuilder.MAX_K
-              + "] = ["
-              + k
-              + ", "
-              + QuiverKnnQueryBuilder.MAX_K
-              + "], got ["
-              + candidates
-              + "]");
-    }
+    QueryChecks.checkNumCandidates(NAME, k, candidates);
     this.field = field;
     this.vectors = vectors;
     this.queryText = queryText;
@@ -355,12 +328,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
                   .withModel(model);
       return builder.boost(boost).queryName(queryName);
     } catch (IllegalArgumentException e) {
-      throw new ParsingException(
-          parser.getTokenLocation(),
-          e.getMessage().startsWith("[" + NAME + "]")
-              ? e.getMessage()
-              : "[" + NAME + "] " + e.getMessage(),
-          e);
+      throw QueryChecks.parsingException(parser, NAME, e);
     }
   }
 
@@ -412,44 +380,20 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
                 + "] [query_text] is only embedded in a search request's query (on the"
                 + " coordinating node); here give the [vectors] instead");
       }
-      if (embedder == null) {
-        throw new IllegalStateException(
-            "[" + NAME + "] [query_text] cannot be embedded: no embedding engine on this node");
-      }
-      AtomicReference<float[][]> result = new AtomicReference<>();
+      CoordinatorEmbedding.requireEngine(NAME, embedder);
       String text = queryText;
-      String modelName = model != null ? model : mappedModel(context);
-      context.registerAsyncAction(
-          (client, listener) ->
-              embedder
-                  .embedTokens(modelName, text)
-                  .whenComplete(
-                      (v, e) -> {
-                        if (e != null) {
-                          listener.onFailure(Futures.cause(e));
-                        } else {
-                          result.set(v);
-                          listener.onResponse(null);
-                        }
-                      }));
-      return copy(null, modelName, filter, result::get);
+      String modelName = CoordinatorEmbedding.modelFor(context, embedder, field, model);
+      return copy(
+          null,
+          modelName,
+          filter,
+          CoordinatorEmbedding.register(context, () -> embedder.embedTokens(modelName, text)));
     }
     if (filter == null) {
       return this;
     }
     QueryBuilder rewritten = filter.rewrite(context);
     return rewritten == filter ? this : copy(vectors, model, rewritten, null);
-  }
-
-  /**
-   * The model to embed {@code query_text} with when the query names none: the one the field is
-   * mapped with in the indices the search targets, else the default.
-   */
-  private String mappedModel(QueryRewriteContext context) {
-    QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
-    String mapped =
-        coordinator == null ? null : embedder.mappedModel(coordinator.getSearchRequest(), field);
-    return mapped != null ? mapped : QuiverKnnQueryBuilder.DEFAULT_MODEL;
   }
 
   @Override
@@ -464,19 +408,8 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
       return new MatchNoDocsQuery("field [" + field + "] is not mapped");
     }
     if (!(type.unwrap() instanceof QuiverMultiVectorFieldType multi)) {
-      throw new QueryShardException(
-          context,
-          "["
-              + NAME
-              + "] field ["
-              + field
-              + "] is of type ["
-              + type.typeName()
-              + "], but ["
-              + NAME
-              + "] needs a ["
-              + QuiverMultiVectorFieldMapper.CONTENT_TYPE
-              + "] field");
+      throw QueryChecks.wrongFieldType(
+          context, NAME, field, type, QuiverMultiVectorFieldMapper.CONTENT_TYPE);
     }
     NestedLevel nested = NestedLevel.of(context, field);
     ObjectMapper scope = context.nestedScope().getObjectMapper();

@@ -10,15 +10,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
-import org.opensearch.action.support.PlainActionFuture;
-import org.opensearch.common.action.ActionFuture;
 import org.opensearch.common.compress.CompressedXContent;
 import org.opensearch.index.mapper.MapperService;
-import org.opensearch.index.query.BaseQueryRewriteContext;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.index.query.Rewriteable;
 import org.opensearch.index.search.OpenSearchToParentBlockJoinQuery;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.test.AbstractQueryTestCase;
@@ -138,14 +134,9 @@ public class QuiverKnnQueryBuilderHarnessTests
   public void testQueryTextIsEmbeddedByTheCoordinatorRewrite() throws Exception {
     QuiverKnnQueryBuilder text = textQuery(null);
     int hashBefore = text.hashCode();
-    PlainActionFuture<QueryBuilder> done = new PlainActionFuture<>();
-    Rewriteable.rewriteAndFetch(
-        (QueryBuilder) text,
-        new BaseQueryRewriteContext(
-            xContentRegistry(), namedWriteableRegistry(), null, System::currentTimeMillis),
-        done);
-    ActionFuture<QueryBuilder> future = done;
-    QuiverKnnQueryBuilder embedded = (QuiverKnnQueryBuilder) future.get();
+    QuiverKnnQueryBuilder embedded =
+        (QuiverKnnQueryBuilder)
+            CoordinatorRewrite.rewrite(text, xContentRegistry(), namedWriteableRegistry());
     assertNotSame(text, embedded);
     assertEquals("equality of the text query is stable", hashBefore, text.hashCode());
     // the vector (from the default model) travels, and goes through the wire and XContent

@@ -10,16 +10,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
-import org.opensearch.action.support.PlainActionFuture;
 import org.opensearch.common.compress.CompressedXContent;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.index.mapper.MapperService;
-import org.opensearch.index.query.BaseQueryRewriteContext;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
-import org.opensearch.index.query.Rewriteable;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.test.AbstractQueryTestCase;
 import org.opensearch.test.TestGeoShapeFieldMapperPlugin;
@@ -202,13 +199,9 @@ public class QuiverMaxSimQueryBuilderHarnessTests
 
   public void testQueryTextIsEmbeddedIntoTokensByTheCoordinatorRewrite() throws Exception {
     QuiverMaxSimQueryBuilder text = textQuery(null);
-    PlainActionFuture<QueryBuilder> done = new PlainActionFuture<>();
-    Rewriteable.rewriteAndFetch(
-        (QueryBuilder) text,
-        new BaseQueryRewriteContext(
-            xContentRegistry(), namedWriteableRegistry(), null, System::currentTimeMillis),
-        done);
-    QuiverMaxSimQueryBuilder embedded = (QuiverMaxSimQueryBuilder) done.get();
+    QuiverMaxSimQueryBuilder embedded =
+        (QuiverMaxSimQueryBuilder)
+            CoordinatorRewrite.rewrite(text, xContentRegistry(), namedWriteableRegistry());
     assertThat(embedded.toString(), containsString("\"vectors\""));
     assertThat(embedded.toString(), containsString(QuiverKnnQueryBuilder.DEFAULT_MODEL));
     assertEquals(embedded, assertSerialization(embedded));
