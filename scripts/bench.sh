@@ -48,6 +48,14 @@
 #                                          rounds, A/A control); table in qa/bench/results/hybrid-<date>.txt.
 #                                          Needs ../shared/datasets/scifact; not as root (~15 min on 2 cores).
 #                                          Options: see qa/.../HybridScifactBenchmark.java.
+#   scripts/bench.sh multivector [-Dbench.x=...]
+#                                          quiver_multi_vector on SciFact (token vectors of the default model, one
+#                                          shard, real node): recall@10 of quiver_maxsim vs exact: true and nDCG@10
+#                                          per FDE type (int1/int8/float HNSW) and stored encoding (float16/float32/
+#                                          int8/1bit), p50/p99 approx vs exact with an A/A control, bytes per document
+#                                          (stats API), passages (output: chunks) vs one mean vector. Writes
+#                                          qa/bench/results/multivector-<date>.txt. Needs ../shared/datasets/scifact;
+#                                          not as root. Options: see qa/.../MultiVectorBenchmark.java.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
@@ -63,7 +71,28 @@ case "${1:-}" in
   query-during-ingest) MODE=query-during-ingest; shift ;;
   maxsim) MODE=maxsim; shift ;;
   hybrid) MODE=hybrid; shift ;;
+  multivector) MODE=multivector; shift ;;
 esac
+
+if [ "$MODE" = multivector ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "bench.sh multivector starts an OpenSearch node, which refuses to run as root: run it as a normal user." >&2
+    exit 1
+  fi
+  if [ ! -f "$SHARED/datasets/scifact/corpus.jsonl.gz" ]; then
+    echo "bench.sh multivector needs $SHARED/datasets/scifact (set QUIVER_SHARED to the shared directory)." >&2
+    exit 1
+  fi
+  # One reactor up to verify (no install): builds the plugin zip and runs only the benchmark.
+  LOG=qa/target/multivector-bench.log
+  mkdir -p qa/target
+  mvn -B -ntp -pl codec,ingest,plugin,qa/peer-plugin,qa/bench,qa verify -Dtest=MultiVectorBenchmark \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dqa.shared="$SHARED" "$@" \
+    2>&1 | tee "$LOG"
+  echo
+  grep -E '^QUIVER-MV-BENCH' "$LOG" || echo "no benchmark figures (see $LOG)" >&2
+  exit 0
+fi
 
 if [ "$MODE" = maxsim ]; then
   # Builds codec and qa/bench in one reactor (no install) and runs the benchmark class directly.

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code quiver_hybrid} on a real node: the same documents in a 1-shard and a 5-shard index fuse to
  * the same ids and scores; RRF scores are the formula over the sub-queries' own global results;
  * pagination, explain, the shared filter (inside kNN), {@code min_score}, aggregations, {@code
- * _source} filtering and a {@code query_text} sub-query.
+ * _source} filtering, a {@code query_text} sub-query and a {@code quiver_maxsim} sub-query.
  */
 class HybridQueryRestTest {
 
@@ -461,5 +461,58 @@ class HybridQueryRestTest {
     Set<String> indices = new HashSet<>();
     fused.at("/hits/hits").forEach(h -> indices.add(h.path("_index").asText()));
     assertEquals(Set.of(ONE, FIVE), indices);
+  }
+
+  @Test
+  void maxSimSubQueryFusesByTheFormulaOverItsOwnResults() throws Exception {
+    String index = "hybrid-mv";
+    ClusteredMultiVectors data = new ClusteredMultiVectors(20261203L, 8, 6, 120, 2);
+    rest.delete("/" + index);
+    rest.put(
+            "/" + index,
+            """
+            {"settings": {"number_of_shards": 1, "number_of_replicas": 0},
+             "mappings": {"properties": {"body": {"type": "text"},
+               "mv": {"type": "quiver_multi_vector", "dims": 8,
+                      "fde": {"repetitions": 4, "simhash_bits": 2, "projection_dims": 4}}}}}
+            """)
+        .ok();
+    StringBuilder bulk = new StringBuilder();
+    Random random = new Random(17);
+    for (int i = 0; i < data.docs.length; i++) {
+      bulk.append("{\"index\":{\"_id\":\"m").append(i).append("\"}}\n");
+      bulk.append("{\"body\":\"w").append(random.nextInt(30)).append(" w");
+      bulk.append(random.nextInt(30)).append("\",\"mv\":");
+      bulk.append(ClusteredMultiVectors.json(data.docs[i])).append("}\n");
+    }
+    JsonNode r = rest.bulk("/" + index + "/_bulk?refresh=true", bulk.toString()).ok().body();
+    assertFalse(r.path("errors").asBoolean(), r.toString());
+    try {
+      for (String exact : List.of("false", "true")) {
+        String maxsim =
+            "{\"quiver_maxsim\":{\"field\":\"mv\",\"vectors\":"
+                + ClusteredMultiVectors.json(data.queries[0])
+                + ",\"k\":15,\"num_candidates\":60,\"exact\":"
+                + exact
+                + "}}";
+        JsonNode fused =
+            search(
+                index,
+                "{\"size\":30,\"query\":{\"quiver_hybrid\":{\"queries\":["
+                    + MATCH
+                    + ","
+                    + maxsim
+                    + "]}}}");
+        Map<String, Integer> maxsimRanks = ranks(index, maxsim, 100, 15);
+        assertEquals(15, maxsimRanks.size(), "exact " + exact);
+        LinkedHashMap<String, Float> expected =
+            rrf(List.of(ranks(index, MATCH, 100, 100), maxsimRanks));
+        int size = Math.min(30, expected.size());
+        assertEquals(new ArrayList<>(expected.keySet()).subList(0, size), keys(fused), exact);
+        assertEquals(new ArrayList<>(expected.values()).subList(0, size), scores(fused), exact);
+      }
+    } finally {
+      rest.delete("/" + index);
+    }
   }
 }

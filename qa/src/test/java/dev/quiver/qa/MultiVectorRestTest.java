@@ -227,6 +227,34 @@ class MultiVectorRestTest {
    * update is refused with OpenSearch's conflict naming the path, unless it keeps its vectors in
    * {@code _source}.
    */
+  /**
+   * {@code GET _plugins/_quiver/stats}: one FDE per document, its 1-bit codes and graph in RAM, its
+   * raw floats and the stored float16 token vectors (header + payload per document) on disk.
+   */
+  @Test
+  void statsReportFdeCodesRawFdesAndStoredVectors() {
+    JsonNode stats = rest.get("/_plugins/_quiver/stats/" + INDEX).ok().body();
+    JsonNode mv = stats.at("/indices/" + INDEX + "/fields/mv");
+    assertEquals("quiver_multi_vector", mv.path("field_type").asText(), stats.toString());
+    assertEquals("int1_hnsw", mv.path("type").asText(), stats.toString());
+    assertEquals(1, mv.path("bits").asInt(), stats.toString());
+    assertEquals("float16", mv.path("stored_vectors").asText(), stats.toString());
+    assertEquals(DOCS, mv.path("vectors").asInt(), stats.toString());
+    assertEquals(1, mv.path("segments").asInt(), stats.toString());
+    long stored = 0;
+    for (float[][] doc : data.docs) {
+      stored += 8 + (long) doc.length * 2 * DIMS;
+    }
+    assertEquals(stored, mv.path("stored_vectors_bytes").asLong(), stats.toString());
+    int fdeDims = 8 * 8 * 8; // repetitions x 2^simhash_bits x projection_dims
+    assertEquals((long) DOCS * fdeDims * 4 + stored, mv.path("disk_bytes").asLong());
+    // 1-bit codes (64 bytes per FDE) plus corrections and the graph
+    long ram = mv.path("ram_bytes").asLong();
+    assertTrue(ram > (long) DOCS * fdeDims / 8 && ram < (long) DOCS * fdeDims, stats.toString());
+    assertEquals(stored, mv.at("/primaries/stored_vectors_bytes").asLong(), stats.toString());
+    assertEquals(3, stats.at("/indices/" + INDEX + "/fields/kept/vectors").asInt());
+  }
+
   @Test
   void addingAFieldToAnExistingIndexNeedsStoreSource() {
     String index = "/multi-vector-added";

@@ -15,6 +15,10 @@ import org.opensearch.core.xcontent.XContentBuilder;
  * vectors ({@code .vec}) and the graph of {@code hnsw}, the float vectors of {@code flat}. {@code
  * disk_bytes} is what is read only for rescoring: the float vectors of a quantized type (0 for the
  * float types). Both come from the segments' {@code KnnVectorsReader.getOffHeapByteSize}.
+ *
+ * <p>For a {@code quiver_multi_vector} field the vectors are the documents' FDEs (one per
+ * document), counted the same way, and {@code disk_bytes} also holds the stored token vectors read
+ * for exact MaxSim ({@code stored_vectors_bytes}, the sum of the binary doc values' lengths).
  */
 final class FieldMemory implements Writeable {
 
@@ -24,6 +28,7 @@ final class FieldMemory implements Writeable {
   long vectors;
   long ramBytes;
   long diskBytes;
+  long storedVectorsBytes;
   int segments;
 
   FieldMemory() {}
@@ -32,6 +37,7 @@ final class FieldMemory implements Writeable {
     vectors = in.readVLong();
     ramBytes = in.readVLong();
     diskBytes = in.readVLong();
+    storedVectorsBytes = in.readVLong();
     segments = in.readVInt();
   }
 
@@ -40,6 +46,7 @@ final class FieldMemory implements Writeable {
     out.writeVLong(vectors);
     out.writeVLong(ramBytes);
     out.writeVLong(diskBytes);
+    out.writeVLong(storedVectorsBytes);
     out.writeVInt(segments);
   }
 
@@ -56,17 +63,27 @@ final class FieldMemory implements Writeable {
     }
   }
 
+  /** Adds one segment's stored multi-vector bytes (read only to rescore, so on disk). */
+  void addStoredVectors(long bytes) {
+    storedVectorsBytes += bytes;
+    diskBytes += bytes;
+  }
+
   void add(FieldMemory other) {
     vectors += other.vectors;
     ramBytes += other.ramBytes;
     diskBytes += other.diskBytes;
+    storedVectorsBytes += other.storedVectorsBytes;
     segments += other.segments;
   }
 
-  void toXContent(XContentBuilder b) throws IOException {
+  void toXContent(XContentBuilder b, boolean multiVector) throws IOException {
     b.field("vectors", vectors);
     b.field("ram_bytes", ramBytes);
     b.field("disk_bytes", diskBytes);
+    if (multiVector) {
+      b.field("stored_vectors_bytes", storedVectorsBytes);
+    }
     b.field("segments", segments);
   }
 }

@@ -17,8 +17,9 @@ import org.opensearch.core.xcontent.XContentBuilder;
  *
  * <pre>
  * {"_nodes": {"total": 1, "successful": 1, "failed": 0},
- *  "indices": {"&lt;index&gt;": {"fields": {"&lt;field&gt;": {"type": .., "bits": .., "vectors": ..,
- *      "ram_bytes": .., "disk_bytes": .., "segments": .., "primaries": {..}}}}}}
+ *  "indices": {"&lt;index&gt;": {"fields": {"&lt;field&gt;": {"field_type": .., "type": .., "bits": ..,
+ *      "stored_vectors": .. (multi-vector), "vectors": .., "ram_bytes": .., "disk_bytes": ..,
+ *      "stored_vectors_bytes": .. (multi-vector), "segments": .., "primaries": {..}}}}}}
  * </pre>
  */
 public final class QuiverStatsResponse extends BaseNodesResponse<NodeVectorStats>
@@ -51,7 +52,7 @@ public final class QuiverStatsResponse extends BaseNodesResponse<NodeVectorStats
         Map<String, FieldStats> fields = sum.computeIfAbsent(index.getKey(), k -> new TreeMap<>());
         for (Map.Entry<String, FieldStats> field : index.getValue().entrySet()) {
           FieldStats s = field.getValue();
-          fields.computeIfAbsent(field.getKey(), k -> new FieldStats(s.type, s.bits)).add(s);
+          fields.computeIfAbsent(field.getKey(), k -> s.emptyCopy()).add(s);
         }
       }
     }

@@ -1,0 +1,428 @@
+package dev.quiver.qa;
+
+import static dev.quiver.qa.EmbedModels.DEFAULT_DIMS;
+import static dev.quiver.qa.EmbedModels.DEFAULT_MODEL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code quiver_multi_vector} and {@code quiver_maxsim} on SciFact on the real QA node (not run by
+ * CI; run {@code scripts/bench.sh multivector}).
+ *
+ * <p>The corpus ({@code title + " " + text}) is embedded once with the default model's token output
+ * ({@code "output": "tokens"}, {@code long_text: truncate}: the first 512 tokens) into one index of
+ * one shard; a script processor copies the token vectors into five more {@code quiver_multi_vector}
+ * fields, so that six fields hold the same vectors: FDE {@code int1_hnsw}, {@code int8_hnsw} and
+ * {@code hnsw} (float) with {@code float16} stored vectors, and {@code int1_hnsw} with {@code
+ * float32}, {@code int8} and {@code 1bit} stored vectors. The query vectors are embedded once per
+ * query through {@code _simulate} (the model's query prefix prepended, as {@code query_text} does)
+ * and sent as {@code vectors}, so no arm pays for embedding.
+ *
+ * <ul>
+ *   <li>quality, on the first {@code bench.queries} (50) test queries: recall@10 of {@code
+ *       quiver_maxsim} at each {@code bench.candidates} (100,200,500) against the same field's
+ *       {@code exact: true} top 10, and nDCG@10 against the qrels of both;
+ *   <li>latency of the first field (by default {@code int1_hnsw}, {@code float16}) at {@code
+ *       num_candidates} 200 against {@code exact: true}, and the approximate arm twice (A/A
+ *       control): after a warm-up, {@code bench.rounds} (5) rounds, each running every arm once
+ *       over the same {@code bench.latency_queries} (10) queries, the order of arms rotated per
+ *       round; client wall time per request, per-round p50 and p99, reported as the median over
+ *       rounds with the spread (min..max);
+ *   <li>bytes per document in RAM and on disk per field, from {@code GET _plugins/_quiver/stats};
+ *   <li>passages against one mean vector: a second index embedded with {@code "output": "chunks"}
+ *       into a {@code quiver_multi_vector} field (a document scores as its best passage) and, from
+ *       the same chunk vectors by a script processor, their mean into a {@code quiver_vector}
+ *       field; nDCG@10 over all test queries with the query's dense vector. (The script's mean is
+ *       unweighted; today's dense output weighs chunks by tokens. The two agree on documents of one
+ *       chunk, which SciFact's abstracts mostly are.)
+ * </ul>
+ *
+ * It prints a table ({@code QUIVER-MV-BENCH} lines), writes {@code
+ * qa/bench/results/multivector-<date>.txt} and asserts nothing about quality or speed.
+ */
+class MultiVectorBenchmark {
+
+  private static final String TOKENS = "mvbench-tokens";
+  private static final String PASSAGES = "mvbench-passages";
+  private static final String QUERY_PREFIX =
+      "Represent this sentence for searching relevant passages: ";
+  private static final int K = 10;
+
+  /** Documents per bulk: each carries its token vectors as JSON (about 1 MB per field). */
+  private static final int BULK = 20;
+
+  /** Field name, FDE index type, stored-vector encoding. */
+  private static final String[][] ALL_FIELDS = {
+    {"t_int1", "int1_hnsw", "float16"},
+    {"t_int8", "int8_hnsw", "float16"},
+    {"t_hnsw", "hnsw", "float16"},
+    {"t_int1_f32", "int1_hnsw", "float32"},
+    {"t_int1_i8", "int1_hnsw", "int8"},
+    {"t_int1_1bit", "int1_hnsw", "1bit"},
+  };
+
+  /**
+   * The fields indexed, {@code bench.fields} (all six by default): every field adds a JSON copy of
+   * the document's token vectors to parse (about 1 MB per SciFact abstract) and an HNSW graph of
+   * 10,240-dim FDEs to build. The first is the latency arm.
+   */
+  private static final String[][] FIELDS =
+      Arrays.stream(ALL_FIELDS)
+          .filter(
+              f ->
+                  System.getProperty("bench.fields") == null
+                      || Arrays.asList(System.getProperty("bench.fields").split(","))
+                          .contains(f[0]))
+          .toArray(String[][]::new);
+
+  private final List<String> out = new ArrayList<>();
+
+  @Test
+  void maxSimOnScifact() throws Exception {
+    Path dir = ScifactData.dir("the multi-vector benchmark");
+    int queryCount = Integer.getInteger("bench.queries", 50);
+    int latencyQueries = Integer.getInteger("bench.latency_queries", 10);
+    int rounds = Integer.getInteger("bench.rounds", 5);
+    int[] candidates =
+        Arrays.stream(System.getProperty("bench.candidates", "100,200,500").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+    boolean passages = Boolean.parseBoolean(System.getProperty("bench.passages", "true"));
+
+    List<ScifactData.Doc> corpus = ScifactData.corpus(dir);
+    Map<String, String> queries = ScifactData.queries(dir);
+    Map<String, Map<String, Integer>> qrels = ScifactData.testQrels(dir);
+    List<String> qids = new ArrayList<>(qrels.keySet());
+    Rest rest = QaNode.rest();
+    EmbedModels.awaitLoaded(rest, DEFAULT_MODEL, Duration.ofMinutes(3));
+
+    double seconds = indexTokens(rest, corpus);
+    line("corpus: %d docs, token vectors embedded once in %.0f s", corpus.size(), seconds);
+    List<String> sub = qids.subList(0, Math.min(queryCount, qids.size()));
+    Map<String, String> tokenVectors = new LinkedHashMap<>();
+    for (String qid : sub) {
+      tokenVectors.put(qid, simulate(rest, "tokens", queries.get(qid)).toString());
+    }
+
+    line("");
+    line("quality on %d test queries (recall@10 vs the field's exact: true top 10)", sub.size());
+    line(
+        "%-12s %-10s %-8s %-14s %9s %8s", "field", "fde", "stored", "mode", "recall@10", "nDCG@10");
+    for (String[] f : FIELDS) {
+      Map<String, List<String>> exact = new LinkedHashMap<>();
+      double exactNdcg = 0;
+      for (String qid : sub) {
+        List<String> ids =
+            ids(rest, TOKENS, maxsim(f[0], tokenVectors.get(qid), ",\"exact\":true"));
+        exact.put(qid, ids);
+        exactNdcg += ScifactData.ndcgAt(K, ids, qrels.get(qid));
+      }
+      line(
+          "%-12s %-10s %-8s %-14s %9s %8.4f",
+          f[0], f[1], f[2], "exact", "1", exactNdcg / sub.size());
+      for (int c : candidates) {
+        double recall = 0;
+        double ndcg = 0;
+        for (String qid : sub) {
+          List<String> ids =
+              ids(rest, TOKENS, maxsim(f[0], tokenVectors.get(qid), ",\"num_candidates\":" + c));
+          Set<String> truth = new HashSet<>(exact.get(qid));
+          recall += ids.stream().filter(truth::contains).count() / (double) truth.size();
+          ndcg += ScifactData.ndcgAt(K, ids, qrels.get(qid));
+        }
+        line(
+            "%-12s %-10s %-8s %-14s %9.4f %8.4f",
+            f[0], f[1], f[2], "candidates " + c, recall / sub.size(), ndcg / sub.size());
+      }
+    }
+
+    line("");
+    latency(
+        rest,
+        new ArrayList<>(tokenVectors.values()).subList(0, Math.min(latencyQueries, sub.size())),
+        rounds);
+
+    line("");
+    bytesPerDocument(rest, TOKENS, corpus.size());
+
+    if (passages) {
+      line("");
+      passagesAgainstMean(rest, corpus, queries, qrels, qids);
+    }
+    write();
+  }
+
+  /** Indexes the corpus through quiver_embed (tokens) and the copying script; returns seconds. */
+  private double indexTokens(Rest rest, List<ScifactData.Doc> corpus) throws Exception {
+    StringBuilder copy = new StringBuilder();
+    StringBuilder props = new StringBuilder("\"id\":{\"type\":\"keyword\"}");
+    for (String[] f : FIELDS) {
+      if (f != FIELDS[0]) {
+        copy.append("ctx.").append(f[0]).append(" = ctx.").append(FIELDS[0][0]).append("; ");
+      }
+      props
+          .append(",\"")
+          .append(f[0])
+          .append("\":{\"type\":\"quiver_multi_vector\",\"dims\":")
+          .append(DEFAULT_DIMS)
+          .append(",\"fde\":{\"index_type\":\"")
+          .append(f[1])
+          .append("\"},\"stored_vectors\":\"")
+          .append(f[2])
+          .append("\"}");
+    }
+    String processors =
+        "{\"quiver_embed\":{\"model\":\""
+            + DEFAULT_MODEL
+            + "\",\"field_map\":{\"content\":\""
+            + FIELDS[0][0]
+            + "\"},\"output\":\"tokens\",\"long_text\":\"truncate\"}},"
+            + (copy.isEmpty() ? "" : "{\"script\":{\"source\":\"" + copy + "\"}},")
+            + "{\"remove\":{\"field\":\"content\"}}";
+    return index(rest, TOKENS, processors, props.toString(), corpus);
+  }
+
+  /** A fresh 1-shard index fed through a pipeline of the processors; returns seconds to index. */
+  static double index(
+      Rest rest, String index, String processors, String properties, List<ScifactData.Doc> corpus)
+      throws Exception {
+    rest.delete("/" + index);
+    rest.put("/_ingest/pipeline/" + index, "{\"processors\":[" + processors + "]}").ok();
+    rest.put(
+            "/" + index,
+            "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
+                + "\"refresh_interval\":-1,\"default_pipeline\":\""
+                + index
+                + "\"},\"mappings\":{\"dynamic\":false,\"properties\":{"
+                + properties
+                + "}}}")
+        .ok();
+    long start = System.nanoTime();
+    for (int from = 0; from < corpus.size(); from += BULK) {
+      StringBuilder bulk = new StringBuilder();
+      for (int i = from; i < Math.min(corpus.size(), from + BULK); i++) {
+        ScifactData.Doc d = corpus.get(i);
+        bulk.append(EmbedRestTest.bulkLine(d.id(), Map.of("id", d.id(), "content", d.content())));
+      }
+      JsonNode r =
+          rest.bulk("/" + index + "/_bulk?filter_path=errors,items.*.error", bulk.toString())
+              .ok()
+              .body();
+      assertFalse(r.get("errors").asBoolean(), () -> "bulk errors: " + r);
+    }
+    rest.post("/" + index + "/_refresh", null).ok();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    rest.post("/" + index + "/_forcemerge?max_num_segments=1", null).ok();
+    rest.post("/" + index + "/_refresh", null).ok();
+    assertEquals(corpus.size(), rest.get("/" + index + "/_count").ok().body().get("count").asInt());
+    return seconds;
+  }
+
+  /** The query's vectors as JSON, from a quiver_embed processor of {@code output} via _simulate. */
+  private static JsonNode simulate(Rest rest, String output, String text) {
+    String body =
+        "{\"pipeline\":{\"processors\":[{\"quiver_embed\":{\"model\":\""
+            + DEFAULT_MODEL
+            + "\",\"field_map\":{\"q\":\"v\"},\"output\":\""
+            + output
+            + "\"}}]},\"docs\":[{\"_source\":{\"q\":"
+            + Rest.JSON.valueToTree(QUERY_PREFIX + text)
+            + "}}]}";
+    JsonNode r = rest.post("/_ingest/pipeline/_simulate", body).ok().body();
+    JsonNode v = r.at("/docs/0/doc/_source/v");
+    if (v.isMissingNode()) {
+      throw new AssertionError("no query vectors: " + r);
+    }
+    return v;
+  }
+
+  private static String maxsim(String field, String vectors, String extra) {
+    return "{\"quiver_maxsim\":{\"field\":\""
+        + field
+        + "\",\"vectors\":"
+        + vectors
+        + ",\"k\":"
+        + K
+        + extra
+        + "}}";
+  }
+
+  private static List<String> ids(Rest rest, String index, String query) {
+    JsonNode r =
+        rest.post(
+                "/" + index + "/_search?filter_path=hits.hits._id",
+                "{\"size\":" + K + ",\"_source\":false,\"query\":" + query + "}")
+            .ok()
+            .body();
+    List<String> ids = new ArrayList<>();
+    for (JsonNode hit : r.at("/hits/hits")) {
+      ids.add(hit.get("_id").asText());
+    }
+    return ids;
+  }
+
+  /** Interleaved rounds of approximate (twice, A/A) and exact MaxSim on the default field. */
+  private void latency(Rest rest, List<String> vectors, int rounds) {
+    String field = FIELDS[0][0];
+    String[] names = {"approx", "approx-again", "exact"};
+    String[] extras = {",\"num_candidates\":200", ",\"num_candidates\":200", ",\"exact\":true"};
+    for (int a = 0; a < names.length; a++) {
+      for (String v : vectors) {
+        ids(rest, TOKENS, maxsim(field, v, extras[a]));
+      }
+    }
+    double[][] p50 = new double[names.length][rounds];
+    double[][] p99 = new double[names.length][rounds];
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < names.length; i++) {
+        int a = (i + round) % names.length;
+        double[] ms = new double[vectors.size()];
+        for (int q = 0; q < vectors.size(); q++) {
+          long start = System.nanoTime();
+          ids(rest, TOKENS, maxsim(field, vectors.get(q), extras[a]));
+          ms[q] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        p50[a][round] = percentile(ms, 0.50);
+        p99[a][round] = percentile(ms, 0.99);
+      }
+    }
+    line(
+        "latency on %s (%s FDE, %s), %d queries x %d rounds, client wall ms,"
+            + " median over rounds [min..max]",
+        field, FIELDS[0][1], FIELDS[0][2], vectors.size(), rounds);
+    double[] medians = new double[names.length];
+    for (int a = 0; a < names.length; a++) {
+      medians[a] = median(p50[a]);
+      line(
+          "%-13s p50 %9.1f [%.1f..%.1f]   p99 %9.1f [%.1f..%.1f]",
+          names[a], medians[a], min(p50[a]), max(p50[a]), median(p99[a]), min(p99[a]), max(p99[a]));
+    }
+    line(
+        "p50 exact / approx = %.1fx; A/A approx-again / approx = %.3f",
+        medians[2] / medians[0], medians[1] / medians[0]);
+  }
+
+  private void bytesPerDocument(Rest rest, String index, int docs) {
+    JsonNode fields =
+        rest.get("/_plugins/_quiver/stats/" + index)
+            .ok()
+            .body()
+            .at("/indices/" + index + "/fields");
+    line("bytes per document (GET _plugins/_quiver/stats, %d docs)", docs);
+    line("%-12s %-10s %-8s %10s %10s %14s", "field", "fde", "stored", "ram", "disk", "stored part");
+    fields
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode f = e.getValue();
+              double n = Math.max(1, f.path("vectors").asLong());
+              line(
+                  "%-12s %-10s %-8s %10.0f %10.0f %14.0f",
+                  e.getKey(),
+                  f.path("type").asText(),
+                  f.path("stored_vectors").asText("-"),
+                  f.path("ram_bytes").asLong() / n,
+                  f.path("disk_bytes").asLong() / n,
+                  f.path("stored_vectors_bytes").asLong() / n);
+            });
+  }
+
+  private void passagesAgainstMean(
+      Rest rest,
+      List<ScifactData.Doc> corpus,
+      Map<String, String> queries,
+      Map<String, Map<String, Integer>> qrels,
+      List<String> qids)
+      throws Exception {
+    String processors =
+        "{\"quiver_embed\":{\"model\":\""
+            + DEFAULT_MODEL
+            + "\",\"field_map\":{\"content\":\"passages\"},\"output\":\"chunks\"}},"
+            + "{\"script\":{\"source\":\"def p = ctx.passages; int d = p[0].size();"
+            + " double[] m = new double[d]; for (def v : p) { for (int i = 0; i < d; i++)"
+            + " { m[i] += v[i]; } } ctx.mean = m;\"}},{\"remove\":{\"field\":\"content\"}}";
+    String props =
+        "\"id\":{\"type\":\"keyword\"},\"passages\":{\"type\":\"quiver_multi_vector\",\"dims\":"
+            + DEFAULT_DIMS
+            + "},\"mean\":{\"type\":\"quiver_vector\",\"dims\":"
+            + DEFAULT_DIMS
+            + ",\"similarity\":\"cosine\",\"index_options\":{\"type\":\"flat\"}}";
+    double seconds = index(rest, PASSAGES, processors, props, corpus);
+    JsonNode stats = rest.get("/_plugins/_quiver/stats/" + PASSAGES).ok().body();
+    long passageCount =
+        stats.at("/indices/" + PASSAGES + "/fields/passages/stored_vectors_bytes").asLong();
+    double passagesNdcg = 0;
+    double meanNdcg = 0;
+    for (String qid : qids) {
+      JsonNode v = simulate(rest, "dense", queries.get(qid));
+      List<String> p = ids(rest, PASSAGES, maxsim("passages", "[" + v + "]", ",\"exact\":true"));
+      List<String> m =
+          ids(
+              rest,
+              PASSAGES,
+              "{\"quiver_knn\":{\"field\":\"mean\",\"vector\":" + v + ",\"k\":" + K + "}}");
+      passagesNdcg += ScifactData.ndcgAt(K, p, qrels.get(qid));
+      meanNdcg += ScifactData.ndcgAt(K, m, qrels.get(qid));
+    }
+    line(
+        "passages vs one mean vector, %d test queries, chunk vectors embedded in %.0f s"
+            + " (stored passage bytes %d):",
+        qids.size(), seconds, passageCount);
+    line(
+        "passages (quiver_multi_vector, output chunks, exact MaxSim) nDCG@10 %.4f",
+        passagesNdcg / qids.size());
+    line(
+        "mean vector (quiver_vector, flat)                           nDCG@10 %.4f",
+        meanNdcg / qids.size());
+  }
+
+  private void line(String format, Object... args) {
+    String s = String.format(Locale.ROOT, format, args);
+    out.add(s);
+    System.out.println("QUIVER-MV-BENCH " + s);
+  }
+
+  private void write() throws Exception {
+    Path results = Path.of(System.getProperty("bench.results", "bench/results"));
+    Files.createDirectories(results);
+    Path file = results.resolve("multivector-" + LocalDate.now(ZoneOffset.UTC) + ".txt");
+    Files.write(file, out, StandardCharsets.UTF_8);
+    System.out.println("QUIVER-MV-BENCH written to " + file.toAbsolutePath());
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+
+  private static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static double min(double[] values) {
+    return Arrays.stream(values).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] values) {
+    return Arrays.stream(values).max().orElse(Double.NaN);
+  }
+}
