@@ -278,16 +278,7 @@ class EmbedThroughputBenchmark {
 
   /** A node like the QA node, with the number of inference threads set. */
   private static OpenSearchNode startNode(int threads, HomeSetup setup) throws Exception {
-    Path artifacts = Path.of(System.getProperty("qa.artifacts"));
-    Path work = Path.of(System.getProperty("qa.work")).resolveSibling("qa-node-embed-bench");
-    OpenSearchNode node =
-        OpenSearchNode.install(
-            artifacts.resolve("opensearch.zip"),
-            List.of(
-                artifacts.resolve("quiver-plugin.zip"),
-                artifacts.resolve("quiver-qa-peer-plugin.zip")),
-            work,
-            "2g");
+    OpenSearchNode node = QaNode.installBeside("qa-node-embed-bench");
     Files.writeString(
         node.home().resolve("config/opensearch.yml"),
         "\nplugins.quiver.inference.size: "

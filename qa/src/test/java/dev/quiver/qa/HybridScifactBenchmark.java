@@ -292,16 +292,7 @@ class HybridScifactBenchmark {
   }
 
   private static OpenSearchNode startNode() throws Exception {
-    Path artifacts = Path.of(System.getProperty("qa.artifacts"));
-    Path work = Path.of(System.getProperty("qa.work")).resolveSibling("qa-node-hybrid-bench");
-    OpenSearchNode node =
-        OpenSearchNode.install(
-            artifacts.resolve("opensearch.zip"),
-            List.of(
-                artifacts.resolve("quiver-plugin.zip"),
-                artifacts.resolve("quiver-qa-peer-plugin.zip")),
-            work,
-            "2g");
+    OpenSearchNode node = QaNode.installBeside("qa-node-hybrid-bench");
     node.start();
     return node;
   }

@@ -16,16 +16,7 @@ final class QaNode {
 
   static synchronized OpenSearchNode get() throws Exception {
     if (node == null) {
-      Path artifacts = Path.of(required("qa.artifacts"));
-      Path work = Path.of(required("qa.work"));
-      OpenSearchNode n =
-          OpenSearchNode.install(
-              existing(artifacts.resolve("opensearch.zip")),
-              List.of(
-                  existing(artifacts.resolve("quiver-plugin.zip")),
-                  existing(artifacts.resolve("quiver-qa-peer-plugin.zip"))),
-              work,
-              "2g");
+      OpenSearchNode n = install(Path.of(required("qa.work")));
       BrokenModel.install(n.home());
       // Two inference threads (the default is half the cores, one on CI's two): SciFact ingest
       // through the embedding pipeline then fits the CI budget.
@@ -48,6 +39,26 @@ final class QaNode {
       node = n;
     }
     return node;
+  }
+
+  /**
+   * A node installed (not started) like the QA node, with Quiver and the peer stand-in plugin, in
+   * its own directory {@code workName} beside the QA node's: for benchmarks that need a node of
+   * their own.
+   */
+  static OpenSearchNode installBeside(String workName) throws Exception {
+    return install(Path.of(required("qa.work")).resolveSibling(workName));
+  }
+
+  private static OpenSearchNode install(Path work) throws Exception {
+    Path artifacts = Path.of(required("qa.artifacts"));
+    return OpenSearchNode.install(
+        existing(artifacts.resolve("opensearch.zip")),
+        List.of(
+            existing(artifacts.resolve("quiver-plugin.zip")),
+            existing(artifacts.resolve("quiver-qa-peer-plugin.zip"))),
+        work,
+        "2g");
   }
 
   static Rest rest() throws Exception {
