@@ -74,23 +74,30 @@ case "${1:-}" in
   multivector) MODE=multivector; shift ;;
 esac
 
-if [ "$MODE" = multivector ]; then
+# A benchmark class in qa that starts its own real node: one reactor up to verify (no install)
+# builds the plugin zip and runs only that class. Arguments: class, figure tag, Maven arguments.
+node_bench() {
+  local class="$1" tag="$2"
+  shift 2
   if [ "$(id -u)" -eq 0 ]; then
-    echo "bench.sh multivector starts an OpenSearch node, which refuses to run as root: run it as a normal user." >&2
+    echo "bench.sh $MODE starts an OpenSearch node, which refuses to run as root: run it as a normal user." >&2
     exit 1
   fi
   if [ ! -f "$SHARED/datasets/scifact/corpus.jsonl.gz" ]; then
-    echo "bench.sh multivector needs $SHARED/datasets/scifact (set QUIVER_SHARED to the shared directory)." >&2
+    echo "bench.sh $MODE needs $SHARED/datasets/scifact (set QUIVER_SHARED to the shared directory)." >&2
     exit 1
   fi
-  # One reactor up to verify (no install): builds the plugin zip and runs only the benchmark.
-  LOG=qa/target/multivector-bench.log
+  LOG=qa/target/$MODE-bench.log
   mkdir -p qa/target
-  mvn -B -ntp -pl codec,ingest,plugin,qa/peer-plugin,qa/bench,qa verify -Dtest=MultiVectorBenchmark \
+  mvn -B -ntp -pl codec,ingest,plugin,qa/peer-plugin,qa/bench,qa verify -Dtest="$class" \
     -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dqa.shared="$SHARED" "$@" \
     2>&1 | tee "$LOG"
   echo
-  grep -E '^QUIVER-MV-BENCH' "$LOG" || echo "no benchmark figures (see $LOG)" >&2
+  grep -E "$tag" "$LOG" || echo "no benchmark figures (see $LOG)" >&2
+}
+
+if [ "$MODE" = multivector ]; then
+  node_bench MultiVectorBenchmark '^QUIVER-MV-BENCH' "$@"
   exit 0
 fi
 
@@ -106,22 +113,8 @@ if [ "$MODE" = maxsim ]; then
 fi
 
 if [ "$MODE" = hybrid ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "bench.sh hybrid starts an OpenSearch node, which refuses to run as root: run it as a normal user." >&2
-    exit 1
-  fi
-  if [ ! -f "$SHARED/datasets/scifact/corpus.jsonl.gz" ]; then
-    echo "bench.sh hybrid needs $SHARED/datasets/scifact (set QUIVER_SHARED to the shared directory)." >&2
-    exit 1
-  fi
-  LOG=qa/target/hybrid-bench.log
-  mkdir -p qa/target
-  # One reactor (no install): builds the plugin zip, then runs only the benchmark.
-  mvn -B -ntp -pl codec,ingest,plugin,qa/peer-plugin,qa/bench,qa verify -Dtest=HybridScifactBenchmark \
-    -Dsurefire.failIfNoSpecifiedTests=false -Dqa.shared="$SHARED" \
-    -Dbench.out="$PWD/qa/bench/results/hybrid-$(date -u +%F).txt" "$@" 2>&1 | tee "$LOG"
-  echo
-  grep -E '^QUIVER-HYBRID-BENCH' "$LOG" || echo "no benchmark figures (see $LOG)" >&2
+  node_bench HybridScifactBenchmark '^QUIVER-HYBRID-BENCH' \
+    -Dbench.out="$PWD/qa/bench/results/hybrid-$(date -u +%F).txt" "$@"
   exit 0
 fi
 
