@@ -24,8 +24,9 @@ import org.opensearch.core.xcontent.XContentBuilder;
  * {@code final_projection_dims: 0} means no final projection.
  *
  * @param params the encoding
- * @param index how the FDE vectors are indexed; the FDE candidates are never rescored by their
- *     float vectors (the exact MaxSim rerank replaces that), so its rescore oversample is unused
+ * @param index how the FDE vectors are indexed; on a quantized type the FDE candidates are rescored
+ *     by their float FDEs by the query's {@code fde_oversample} (not by this block's rescore
+ *     oversample, which is unused)
  */
 public record FdeOptions(FdeParams params, QuiverIndexOptions index) {
 

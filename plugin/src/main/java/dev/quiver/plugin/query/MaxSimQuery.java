@@ -25,10 +25,12 @@ import org.apache.lucene.util.Bits;
 /**
  * {@code quiver_maxsim} on one shard. Candidates are either the {@code numCandidates} nearest FDE
  * vectors to the query's FDE ({@link QuiverKnnQuery} on the field's FDE vectors, {@code filter}
- * applied during the graph search), or, with {@code exact}, every document with vectors that
- * matches {@code filter}. Each candidate is scored by exact MaxSim over its stored vectors ({@link
- * MaxSim}, read from the binary doc values in doc order per segment), and the shard keeps its best
- * {@code k}; the query rewrites to those ({@link MaxSimHitsQuery}).
+ * applied during the graph search; on a quantized FDE field, the best {@code numCandidates} by
+ * exact float-FDE inner product of {@code fdeCandidates} hits gathered on the codes, {@link
+ * ExactRescoring}), or, with {@code exact}, every document with vectors that matches {@code
+ * filter}. Each candidate is scored by exact MaxSim over its stored vectors ({@link MaxSim}, read
+ * from the binary doc values in doc order per segment), and the shard keeps its best {@code k}; the
+ * query rewrites to those ({@link MaxSimHitsQuery}).
  *
  * <p>Scores are the MaxSim, floored at 0 (Lucene needs non-negative scores; with unit vectors a
  * MaxSim is negative only if the query vectors point away from every document vector).
@@ -45,6 +47,7 @@ final class MaxSimQuery extends Query {
   private final float[] queryFde;
   private final int k;
   private final int numCandidates;
+  private final int fdeCandidates;
   private final Query filter;
   private final String fingerprint;
 
@@ -53,6 +56,9 @@ final class MaxSimQuery extends Query {
    * @param storedField the binary doc-values field of the encoded vectors
    * @param queryVectors the prepared query vectors, flat
    * @param queryFde the query's FDE; null for the exact scan
+   * @param fdeCandidates on a quantized FDE field, the hits gathered on the codes and rescored by
+   *     their float FDEs, of which the best {@code numCandidates} are reranked by MaxSim (at least
+   *     {@code numCandidates}); 0: the graph's {@code numCandidates} hits as they are (float FDEs)
    * @param fingerprint the FDE fingerprint of the query's encoder, which every segment's field must
    *     carry ({@link Quiver10FdeVectorsFormat#FINGERPRINT_ATTRIBUTE})
    */
@@ -64,6 +70,7 @@ final class MaxSimQuery extends Query {
       float[] queryFde,
       int k,
       int numCandidates,
+      int fdeCandidates,
       Query filter,
       String fingerprint) {
     this.field = field;
@@ -73,6 +80,7 @@ final class MaxSimQuery extends Query {
     this.queryFde = queryFde;
     this.k = k;
     this.numCandidates = numCandidates;
+    this.fdeCandidates = fdeCandidates == 0 ? 0 : Math.max(numCandidates, fdeCandidates);
     this.filter = filter;
     this.fingerprint = fingerprint;
   }
@@ -214,9 +222,9 @@ final class MaxSimQuery extends Query {
         new QuiverKnnQuery(
             field,
             queryFde,
-            numCandidates,
+            Math.max(numCandidates, fdeCandidates),
             filter,
-            new ShardKnnOptions(numCandidates, null, 0, false));
+            new ShardKnnOptions(numCandidates, null, fdeCandidates, false));
     Weight weight = searcher.createWeight(searcher.rewrite(knn), ScoreMode.COMPLETE, 1f);
     List<int[]> found = new ArrayList<>();
     List<Float> foundScores = new ArrayList<>();
@@ -260,6 +268,7 @@ final class MaxSimQuery extends Query {
         + ", k="
         + k
         + (queryFde == null ? ", exact" : ", num_candidates=" + numCandidates)
+        + (queryFde == null || fdeCandidates == 0 ? "" : ", fde_rescored=" + fdeCandidates)
         + (filter == null ? "" : ", filter=" + filter)
         + "]";
   }
@@ -278,6 +287,7 @@ final class MaxSimQuery extends Query {
         && Arrays.equals(queryFde, other.queryFde)
         && k == other.k
         && numCandidates == other.numCandidates
+        && fdeCandidates == other.fdeCandidates
         && Objects.equals(filter, other.filter);
   }
 
@@ -289,6 +299,7 @@ final class MaxSimQuery extends Query {
         Arrays.hashCode(queryVectors),
         k,
         numCandidates,
+        fdeCandidates,
         filter,
         queryFde == null);
   }

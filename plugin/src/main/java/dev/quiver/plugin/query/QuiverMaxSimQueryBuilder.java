@@ -28,7 +28,8 @@ import org.opensearch.index.query.QueryShardException;
  *
  * <pre>
  * {"quiver_maxsim": {"field": "tokens", "vectors": [[..], [..]], "k": 10, "num_candidates": 200,
- *                    "filter": {..}, "exact": false, "boost": 1.0, "_name": ".."}}
+ *                    "fde_oversample": 4, "filter": {..}, "exact": false, "boost": 1.0,
+ *                    "_name": ".."}}
  * </pre>
  *
  * <p>Instead of {@code vectors}, {@code query_text} is embedded into per-token query vectors when
@@ -38,11 +39,13 @@ import org.opensearch.index.query.QueryShardException;
  *
  * <p>Each shard encodes the query vectors into the field's FDE, gathers the {@code num_candidates}
  * (default {@link #defaultNumCandidates}) nearest FDE vectors (the filter applied during the graph
- * search), scores them by exact MaxSim over their stored vectors and returns its best {@code k}
- * with MaxSim scores. With {@code exact: true} every matching document is scored by MaxSim instead
- * (for evaluation and small indices). See {@link MaxSimQuery}. A field inside a {@code nested}
- * object is scored per nested document, so it is searched inside a {@code nested} query on that
- * object (which scores each parent by its children); elsewhere it is a 400.
+ * search; on a quantized FDE the best by float FDE of {@code fde_oversample} times as many hits on
+ * the codes, {@link #DEFAULT_FDE_OVERSAMPLE}), scores them by exact MaxSim over their stored
+ * vectors and returns its best {@code k} with MaxSim scores. With {@code exact: true} every
+ * matching document is scored by MaxSim instead (for evaluation and small indices). See {@link
+ * MaxSimQuery}. A field inside a {@code nested} object is scored per nested document, so it is
+ * searched inside a {@code nested} query on that object (which scores each parent by its children);
+ * elsewhere it is a 400.
  */
 public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverMaxSimQueryBuilder> {
 
@@ -58,6 +61,20 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
   private static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
   private static final ParseField FILTER = new ParseField("filter");
   private static final ParseField EXACT = new ParseField("exact");
+  private static final ParseField FDE_OVERSAMPLE = new ParseField("fde_oversample");
+
+  /**
+   * FDE candidates gathered on a quantized FDE graph per candidate reranked by MaxSim, when the
+   * query gives no {@code fde_oversample}: the graph returns {@code ceil(fde_oversample x
+   * num_candidates)} hits by their codes' estimates, those are rescored by the exact inner product
+   * of their float FDEs (a 10,240-dim dot product, about 40 KB read, far cheaper than a MaxSim over
+   * a document's stored vectors), and the best {@code num_candidates} by exact FDE score are
+   * reranked by MaxSim. See {@code qa/bench/results/multivector-*.txt} for the measurement.
+   */
+  public static final float DEFAULT_FDE_OVERSAMPLE = 4f;
+
+  /** The largest {@code fde_oversample}, as for {@code quiver_knn}'s {@code rescore.oversample}. */
+  public static final float MAX_FDE_OVERSAMPLE = 100f;
 
   private final String field;
   private final float[][] vectors;
@@ -69,6 +86,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
   private final boolean exact;
   private final QueryEmbedder embedder;
   private final Supplier<float[][]> pendingVectors;
+  private Float fdeOversample;
 
   /** A query by vectors. */
   public QuiverMaxSimQueryBuilder(
@@ -189,6 +207,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
     this.numCandidates = in.readVInt();
     this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
     this.exact = in.readBoolean();
+    this.fdeOversample = in.readOptionalFloat();
     this.embedder = embedder;
     this.pendingVectors = null;
   }
@@ -210,6 +229,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
     out.writeVInt(numCandidates);
     out.writeOptionalNamedWriteable(filter);
     out.writeBoolean(exact);
+    out.writeOptionalFloat(fdeOversample);
   }
 
   public String field() {
@@ -230,6 +250,37 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
 
   public boolean exact() {
     return exact;
+  }
+
+  /** The {@code fde_oversample} given, or null (then {@link #DEFAULT_FDE_OVERSAMPLE}). */
+  public Float fdeOversample() {
+    return fdeOversample;
+  }
+
+  /**
+   * Sets {@code fde_oversample}: FDE candidates gathered on a quantized FDE graph per candidate
+   * reranked, rescored by their float FDEs ({@link #DEFAULT_FDE_OVERSAMPLE}); {@code 1} rescores
+   * only the {@code num_candidates} the codes ranked best; null: the default. Ignored on {@code
+   * hnsw}/{@code flat} FDEs (their scores are exact already).
+   */
+  public QuiverMaxSimQueryBuilder fdeOversample(Float oversample) {
+    if (oversample != null
+        && (Float.isFinite(oversample) == false
+            || oversample < 1f
+            || oversample > MAX_FDE_OVERSAMPLE)) {
+      throw new IllegalArgumentException(
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "]: [fde_oversample] must be in [1, "
+              + (int) MAX_FDE_OVERSAMPLE
+              + "], got ["
+              + oversample
+              + "]");
+    }
+    this.fdeOversample = oversample;
+    return this;
   }
 
   @Override
@@ -255,6 +306,9 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
       builder.field(FILTER.getPreferredName(), filter);
     }
     builder.field(EXACT.getPreferredName(), exact);
+    if (fdeOversample != null) {
+      builder.field(FDE_OVERSAMPLE.getPreferredName(), fdeOversample);
+    }
     printBoostAndQueryName(builder);
     builder.endObject();
   }
@@ -270,6 +324,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
     Integer numCandidates = null;
     QueryBuilder filter = null;
     boolean exact = false;
+    Float fdeOversample = null;
     float boost = DEFAULT_BOOST;
     String queryName = null;
     String current = null;
@@ -301,6 +356,11 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
           throw error(parser, "[exact] must be true or false, got [" + parser.text() + "]");
         }
         exact = parser.booleanValue();
+      } else if (FDE_OVERSAMPLE.match(current, parser.getDeprecationHandler())) {
+        if (token != Token.VALUE_NUMBER) {
+          throw error(parser, "[fde_oversample] must be a number, got [" + parser.text() + "]");
+        }
+        fdeOversample = parser.floatValue();
       } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
         boost = parser.floatValue();
       } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -311,7 +371,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
             "unknown field ["
                 + current
                 + "], expected one of [field, vectors, query_text, model, k, num_candidates,"
-                + " filter, exact, boost, _name]");
+                + " filter, exact, fde_oversample, boost, _name]");
       }
     }
     if (vectors != null && queryText != null) {
@@ -326,7 +386,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
               ? ofText(field, queryText, model, k, numCandidates, filter, exact, embedder)
               : new QuiverMaxSimQueryBuilder(field, vectors, k, numCandidates, filter, exact)
                   .withModel(model);
-      return builder.boost(boost).queryName(queryName);
+      return builder.fdeOversample(fdeOversample).boost(boost).queryName(queryName);
     } catch (IllegalArgumentException e) {
       throw QueryChecks.parsingException(parser, NAME, e);
     }
@@ -354,6 +414,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
             exact,
             embedder,
             pending);
+    copy.fdeOversample = fdeOversample;
     copy.boost(boost).queryName(queryName);
     return copy;
   }
@@ -467,6 +528,13 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
     }
     float[] queryFde = exact ? null : multi.encoder().encodeQuery(prepared, v.length);
     Query luceneFilter = filter == null ? null : filter.toQuery(context);
+    float oversample = fdeOversample != null ? fdeOversample : DEFAULT_FDE_OVERSAMPLE;
+    int fdeCandidates =
+        multi.fde().index().quantized()
+            ? (int)
+                Math.min(
+                    QuiverKnnQueryBuilder.MAX_K, Math.ceil(oversample * (double) numCandidates))
+            : 0;
     return new MaxSimQuery(
         field,
         multi.storedVectorsField(),
@@ -475,6 +543,7 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
         queryFde,
         k,
         numCandidates,
+        fdeCandidates,
         luceneFilter,
         multi.fde().params().fingerprint(dims));
   }
@@ -491,13 +560,22 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
         && k == other.k
         && numCandidates == other.numCandidates
         && Objects.equals(filter, other.filter)
-        && exact == other.exact;
+        && exact == other.exact
+        && Objects.equals(fdeOversample, other.fdeOversample);
   }
 
   @Override
   protected int doHashCode() {
     return Objects.hash(
-        field, Arrays.deepHashCode(vectors), queryText, model, k, numCandidates, filter, exact);
+        field,
+        Arrays.deepHashCode(vectors),
+        queryText,
+        model,
+        k,
+        numCandidates,
+        filter,
+        exact,
+        fdeOversample);
   }
 
   @Override

@@ -130,6 +130,7 @@ class MaxSimQueryTests {
         exact ? null : encoder.encodeQuery(q, q.length / DIMS),
         k,
         DOCS,
+        0,
         filter,
         fingerprint);
   }

@@ -65,6 +65,8 @@ public class QuiverMaxSimQueryBuilderHarnessTests
               "mv": {"type": "quiver_multi_vector", "dims": 4,
                      "fde": {"repetitions": 2, "simhash_bits": 2, "projection_dims": 2,
                              "index_type": "hnsw"}},
+              "mv_int1": {"type": "quiver_multi_vector", "dims": 4,
+                     "fde": {"repetitions": 2, "simhash_bits": 2, "projection_dims": 2}},
               "passages": {"type": "nested", "properties": {
                 "mv": {"type": "quiver_multi_vector", "dims": 4,
                        "fde": {"repetitions": 2, "simhash_bits": 2, "projection_dims": 2}}}}}}
@@ -91,7 +93,8 @@ public class QuiverMaxSimQueryBuilderHarnessTests
             ? null
             : QueryBuilders.termQuery(KEYWORD_FIELD_NAME, randomAlphaOfLength(5));
     return new QuiverMaxSimQueryBuilder(
-        FIELD, randomVectors(), k, numCandidates, filter, randomBoolean());
+            FIELD, randomVectors(), k, numCandidates, filter, randomBoolean())
+        .fdeOversample(randomBoolean() ? null : randomIntBetween(1, 20) / 2f + 0.5f);
   }
 
   @Override
@@ -105,6 +108,31 @@ public class QuiverMaxSimQueryBuilderHarnessTests
         description,
         containsString(builder.exact() ? "exact" : "num_candidates=" + builder.numCandidates()));
     assertEquals(builder.filter() != null, description.contains("filter="));
+  }
+
+  public void testQuantizedFdeCandidatesAreRescoredByTheirFloatFdes() throws IOException {
+    Query byDefault =
+        new QuiverMaxSimQueryBuilder("mv_int1", randomVectors(), 5, 30, null, false)
+            .toQuery(createShardContext());
+    assertThat(
+        byDefault.toString(),
+        containsString(
+            "fde_rescored=" + (int) (30 * QuiverMaxSimQueryBuilder.DEFAULT_FDE_OVERSAMPLE)));
+    Query given =
+        new QuiverMaxSimQueryBuilder("mv_int1", randomVectors(), 5, 30, null, false)
+            .fdeOversample(2.5f)
+            .toQuery(createShardContext());
+    assertThat(given.toString(), containsString("fde_rescored=75"));
+    Query capped =
+        new QuiverMaxSimQueryBuilder("mv_int1", randomVectors(), 5, 5000, null, false)
+            .fdeOversample(100f)
+            .toQuery(createShardContext());
+    assertThat(capped.toString(), containsString("fde_rescored=" + QuiverKnnQueryBuilder.MAX_K));
+    Query floatFde =
+        new QuiverMaxSimQueryBuilder(FIELD, randomVectors(), 5, 30, null, false)
+            .fdeOversample(4f)
+            .toQuery(createShardContext());
+    assertFalse(floatFde.toString(), floatFde.toString().contains("fde_rescored"));
   }
 
   public void testUnmappedFieldMatchesNothing() throws IOException {
@@ -171,6 +199,16 @@ public class QuiverMaxSimQueryBuilderHarnessTests
       {
         "{\"quiver_maxsim\": {\"field\": \"mv\", \"vectors\": [[1,2,3,4]], \"exact\": 1}}",
         "[exact] must be true or false"
+      },
+      {
+        "{\"quiver_maxsim\": {\"field\": \"mv\", \"vectors\": [[1,2,3,4]],"
+            + " \"fde_oversample\": 0.5}}",
+        "field [mv]: [fde_oversample] must be in [1, 100], got [0.5]"
+      },
+      {
+        "{\"quiver_maxsim\": {\"field\": \"mv\", \"vectors\": [[1,2,3,4]],"
+            + " \"fde_oversample\": \"x\"}}",
+        "[fde_oversample] must be a number"
       },
       {
         "{\"quiver_maxsim\": {\"field\": \"mv\", \"vectors\": [[1,2,3,4]], \"nope\": 1}}",
