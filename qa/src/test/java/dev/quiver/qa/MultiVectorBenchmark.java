@@ -36,15 +36,22 @@ import org.junit.jupiter.api.Test;
  * and sent as {@code vectors}, so no arm pays for embedding.
  *
  * <ul>
- *   <li>quality, on the first {@code bench.queries} (50) test queries: recall@10 of {@code
- *       quiver_maxsim} at each {@code bench.candidates} (100,200,500) against the same field's
- *       {@code exact: true} top 10, and nDCG@10 against the qrels of both;
- *   <li>latency of the first field (by default {@code int1_hnsw}, {@code float16}) at {@code
- *       num_candidates} 200 against {@code exact: true}, and the approximate arm twice (A/A
- *       control): after a warm-up, {@code bench.rounds} (5) rounds, each running every arm once
- *       over the same {@code bench.latency_queries} (10) queries, the order of arms rotated per
- *       round; client wall time per request, per-round p50 and p99, reported as the median over
- *       rounds with the spread (min..max);
+ *   <li>quality, on the first {@code bench.queries} (300, all) test queries for the first field and
+ *       the first {@code bench.matrix_queries} (as many) for the others: recall@10 of {@code
+ *       quiver_maxsim} at each {@code bench.candidates} (100,200,500) and, on quantized FDEs, each
+ *       {@code bench.oversample} ({@code fde_oversample} 1,2,4) against the {@code exact: true} top
+ *       10 (computed once per stored encoding: fields of one encoding hold the same vectors), and
+ *       nDCG@10 against the qrels of both; on the first field also "fde-brute" ({@code
+ *       bench.brute}): {@code fde_oversample} covering the whole corpus, so the candidates are the
+ *       float FDEs' exact top {@code num_candidates}, which separates what the FDE loses from what
+ *       the graph on the codes loses;
+ *   <li>latency of the first field (by default {@code int1_hnsw}, {@code float16}) for each {@code
+ *       bench.latency_arms} ({@code num_candidates:fde_oversample}, default 200:1,200:4) against
+ *       {@code exact: true}, and the first arm twice (A/A control): after a warm-up, {@code
+ *       bench.rounds} (5) rounds, each running every arm once over the same {@code
+ *       bench.latency_queries} (20) queries, the order of arms rotated per round; client wall time
+ *       per request, per-round p50 and p99, reported as the median over rounds with the spread
+ *       (min..max);
  *   <li>bytes per document in RAM and on disk per field, from {@code GET _plugins/_quiver/stats};
  *   <li>passages against one mean vector: a second index embedded with {@code "output": "chunks"}
  *       into a {@code quiver_multi_vector} field (a document scores as its best passage) and, from
@@ -97,13 +104,17 @@ class MultiVectorBenchmark {
   @Test
   void maxSimOnScifact() throws Exception {
     Path dir = ScifactData.dir("the multi-vector benchmark");
-    int queryCount = Integer.getInteger("bench.queries", 50);
-    int latencyQueries = Integer.getInteger("bench.latency_queries", 10);
+    int queryCount = Integer.getInteger("bench.queries", 300);
+    int matrixQueries = Integer.getInteger("bench.matrix_queries", queryCount);
+    int latencyQueries = Integer.getInteger("bench.latency_queries", 20);
     int rounds = Integer.getInteger("bench.rounds", 5);
     int[] candidates =
         Arrays.stream(System.getProperty("bench.candidates", "100,200,500").split(","))
             .mapToInt(Integer::parseInt)
             .toArray();
+    float[] oversamples = floats(System.getProperty("bench.oversample", "1,2,4"));
+    boolean brute = Boolean.parseBoolean(System.getProperty("bench.brute", "true"));
+    String[] latencyArms = System.getProperty("bench.latency_arms", "200:1,200:4").split(",");
     boolean passages = Boolean.parseBoolean(System.getProperty("bench.passages", "true"));
 
     List<ScifactData.Doc> corpus = ScifactData.corpus(dir);
@@ -122,34 +133,71 @@ class MultiVectorBenchmark {
     }
 
     line("");
-    line("quality on %d test queries (recall@10 vs the field's exact: true top 10)", sub.size());
     line(
-        "%-12s %-10s %-8s %-14s %9s %8s", "field", "fde", "stored", "mode", "recall@10", "nDCG@10");
+        "quality: recall@10 vs the field's exact: true top 10 (exact shared by fields of one stored"
+            + " encoding), nDCG@10 vs qrels; first field on %d test queries, the others on %d;"
+            + " os = fde_oversample (graph hits per candidate, rescored by float FDE; 1 = the"
+            + " codes' best as they are; fde-brute = every document's float FDE)",
+        sub.size(), Math.min(matrixQueries, sub.size()));
+    line(
+        "%-12s %-10s %-8s %-22s %9s %8s", "field", "fde", "stored", "mode", "recall@10", "nDCG@10");
+    Map<String, Map<String, List<String>>> exactByStored = new LinkedHashMap<>();
     for (String[] f : FIELDS) {
-      Map<String, List<String>> exact = new LinkedHashMap<>();
+      List<String> fq = f == FIELDS[0] ? sub : sub.subList(0, Math.min(matrixQueries, sub.size()));
+      Map<String, List<String>> exact =
+          exactByStored.computeIfAbsent(f[2], e -> new LinkedHashMap<>());
       double exactNdcg = 0;
-      for (String qid : sub) {
-        List<String> ids =
-            ids(rest, TOKENS, maxsim(f[0], tokenVectors.get(qid), ",\"exact\":true"));
-        exact.put(qid, ids);
+      for (String qid : fq) {
+        List<String> ids = exact.get(qid);
+        if (ids == null) {
+          ids = ids(rest, TOKENS, maxsim(f[0], tokenVectors.get(qid), ",\"exact\":true"));
+          exact.put(qid, ids);
+        }
         exactNdcg += ScifactData.ndcgAt(K, ids, qrels.get(qid));
       }
       line(
-          "%-12s %-10s %-8s %-14s %9s %8.4f",
-          f[0], f[1], f[2], "exact", "1", exactNdcg / sub.size());
+          "%-12s %-10s %-8s %-22s %9s %8.4f",
+          f[0], f[1], f[2], "exact", "1", exactNdcg / fq.size());
+      boolean quantized = f[1].equals("hnsw") == false;
       for (int c : candidates) {
-        double recall = 0;
-        double ndcg = 0;
-        for (String qid : sub) {
-          List<String> ids =
-              ids(rest, TOKENS, maxsim(f[0], tokenVectors.get(qid), ",\"num_candidates\":" + c));
-          Set<String> truth = new HashSet<>(exact.get(qid));
-          recall += ids.stream().filter(truth::contains).count() / (double) truth.size();
-          ndcg += ScifactData.ndcgAt(K, ids, qrels.get(qid));
+        List<String> modes = new ArrayList<>();
+        for (float os : oversamples) {
+          if (quantized || os == oversamples[0]) {
+            modes.add(os + "");
+          }
         }
-        line(
-            "%-12s %-10s %-8s %-14s %9.4f %8.4f",
-            f[0], f[1], f[2], "candidates " + c, recall / sub.size(), ndcg / sub.size());
+        if (brute && f == FIELDS[0] && quantized) {
+          modes.add("brute");
+        }
+        for (String mode : modes) {
+          float os =
+              mode.equals("brute")
+                  ? (float) Math.min(100, Math.ceil((corpus.size() + 1) / (double) c))
+                  : Float.parseFloat(mode);
+          if (mode.equals("brute") && os * c < corpus.size()) {
+            continue;
+          }
+          double recall = 0;
+          double ndcg = 0;
+          for (String qid : fq) {
+            List<String> ids =
+                ids(
+                    rest,
+                    TOKENS,
+                    maxsim(
+                        f[0],
+                        tokenVectors.get(qid),
+                        ",\"num_candidates\":" + c + ",\"fde_oversample\":" + os));
+            Set<String> truth = new HashSet<>(exact.get(qid));
+            recall += ids.stream().filter(truth::contains).count() / (double) truth.size();
+            ndcg += ScifactData.ndcgAt(K, ids, qrels.get(qid));
+          }
+          String label =
+              "cand " + c + (mode.equals("brute") ? " fde-brute" : quantized ? " os " + os : "");
+          line(
+              "%-12s %-10s %-8s %-22s %9.4f %8.4f",
+              f[0], f[1], f[2], label, recall / fq.size(), ndcg / fq.size());
+        }
       }
     }
 
@@ -157,7 +205,8 @@ class MultiVectorBenchmark {
     latency(
         rest,
         new ArrayList<>(tokenVectors.values()).subList(0, Math.min(latencyQueries, sub.size())),
-        rounds);
+        rounds,
+        latencyArms);
 
     line("");
     bytesPerDocument(rest, TOKENS, corpus.size());
@@ -278,25 +327,38 @@ class MultiVectorBenchmark {
     return ids;
   }
 
-  /** Interleaved rounds of approximate (twice, A/A) and exact MaxSim on the default field. */
-  private void latency(Rest rest, List<String> vectors, int rounds) {
+  /**
+   * Interleaved rounds on the default field: each approximate arm ({@code num_candidates:
+   * fde_oversample}), the first again (A/A) and exact MaxSim.
+   */
+  private void latency(Rest rest, List<String> vectors, int rounds, String[] arms) {
     String field = FIELDS[0][0];
-    String[] names = {"approx", "approx-again", "exact"};
-    String[] extras = {",\"num_candidates\":200", ",\"num_candidates\":200", ",\"exact\":true"};
-    for (int a = 0; a < names.length; a++) {
+    List<String> names = new ArrayList<>();
+    List<String> extras = new ArrayList<>();
+    for (String arm : arms) {
+      String[] p = arm.split(":");
+      names.add("approx " + p[0] + "/" + p[1]);
+      extras.add(",\"num_candidates\":" + p[0] + ",\"fde_oversample\":" + p[1]);
+    }
+    names.add(1, names.get(0) + " again");
+    extras.add(1, extras.get(0));
+    names.add("exact");
+    extras.add(",\"exact\":true");
+    int n = names.size();
+    for (int a = 0; a < n; a++) {
       for (String v : vectors) {
-        ids(rest, TOKENS, maxsim(field, v, extras[a]));
+        ids(rest, TOKENS, maxsim(field, v, extras.get(a)));
       }
     }
-    double[][] p50 = new double[names.length][rounds];
-    double[][] p99 = new double[names.length][rounds];
+    double[][] p50 = new double[n][rounds];
+    double[][] p99 = new double[n][rounds];
     for (int round = 0; round < rounds; round++) {
-      for (int i = 0; i < names.length; i++) {
-        int a = (i + round) % names.length;
+      for (int i = 0; i < n; i++) {
+        int a = (i + round) % n;
         double[] ms = new double[vectors.size()];
         for (int q = 0; q < vectors.size(); q++) {
           long start = System.nanoTime();
-          ids(rest, TOKENS, maxsim(field, vectors.get(q), extras[a]));
+          ids(rest, TOKENS, maxsim(field, vectors.get(q), extras.get(a)));
           ms[q] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(ms);
@@ -306,18 +368,34 @@ class MultiVectorBenchmark {
     }
     line(
         "latency on %s (%s FDE, %s), %d queries x %d rounds, client wall ms,"
-            + " median over rounds [min..max]",
+            + " median over rounds [min..max]; approx num_candidates/fde_oversample",
         field, FIELDS[0][1], FIELDS[0][2], vectors.size(), rounds);
-    double[] medians = new double[names.length];
-    for (int a = 0; a < names.length; a++) {
+    double[] medians = new double[n];
+    for (int a = 0; a < n; a++) {
       medians[a] = median(p50[a]);
-      line(
-          "%-13s p50 %9.1f [%.1f..%.1f]   p99 %9.1f [%.1f..%.1f]",
-          names[a], medians[a], min(p50[a]), max(p50[a]), median(p99[a]), min(p99[a]), max(p99[a]));
     }
-    line(
-        "p50 exact / approx = %.1fx; A/A approx-again / approx = %.3f",
-        medians[2] / medians[0], medians[1] / medians[0]);
+    for (int a = 0; a < n; a++) {
+      line(
+          "%-20s p50 %9.1f [%.1f..%.1f]   p99 %9.1f [%.1f..%.1f]   exact/this p50 %.1fx",
+          names.get(a),
+          medians[a],
+          min(p50[a]),
+          max(p50[a]),
+          median(p99[a]),
+          min(p99[a]),
+          max(p99[a]),
+          medians[n - 1] / medians[a]);
+    }
+    line("A/A: %s / %s p50 = %.3f", names.get(1), names.get(0), medians[1] / medians[0]);
+  }
+
+  private static float[] floats(String csv) {
+    String[] parts = csv.split(",");
+    float[] values = new float[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      values[i] = Float.parseFloat(parts[i].trim());
+    }
+    return values;
   }
 
   private void bytesPerDocument(Rest rest, String index, int docs) {

@@ -151,6 +151,40 @@ class MultiVectorRestTest {
     assertTrue(recall >= 0.9, "recall@10 " + recall);
   }
 
+  /**
+   * On the {@code int1_hnsw} FDE: rescoring every document's float FDE ({@code fde_oversample}
+   * covering the index) ranks the true MaxSim neighbours into a narrow {@code num_candidates} at
+   * least as well as the 1-bit codes' own ranking ({@code fde_oversample: 1}).
+   */
+  @Test
+  void rescoringFdeCandidatesByFloatFdesRaisesRecall() {
+    int candidates = 15;
+    String codes = ", \"num_candidates\": " + candidates + ", \"fde_oversample\": 1";
+    String rescored =
+        ", \"num_candidates\": "
+            + candidates
+            + ", \"fde_oversample\": "
+            + (int) Math.ceil(DOCS / (double) candidates);
+    double codesRecall = 0;
+    double rescoredRecall = 0;
+    for (int q = 0; q < QUERIES; q++) {
+      float[][] query = data.queries[q];
+      List<Integer> exact = ids(search(maxsim(query, ", \"exact\": true"), ""));
+      codesRecall +=
+          ids(search(maxsim(query, codes), "")).stream().filter(exact::contains).count()
+              / (double) K;
+      rescoredRecall +=
+          ids(search(maxsim(query, rescored), "")).stream().filter(exact::contains).count()
+              / (double) K;
+    }
+    System.out.printf(
+        "QUIVER-MAXSIM recall@10 at num_candidates %d: codes %.4f, float-FDE rescored %.4f%n",
+        candidates, codesRecall / QUERIES, rescoredRecall / QUERIES);
+    assertTrue(
+        rescoredRecall >= codesRecall,
+        "rescored " + rescoredRecall / QUERIES + " < codes " + codesRecall / QUERIES);
+  }
+
   @Test
   void filterAppliesToBothModes() {
     String filter = ", \"filter\": {\"range\": {\"p\": {\"lt\": 80}}}";
@@ -360,6 +394,7 @@ class MultiVectorRestTest {
         "neither   | \"k\": 3                                                         | field [mv]: requires [vectors] or [query_text]",
         "ragged    | \"vectors\": [[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],[1]]             | field [mv]: [vectors] must all have the same length",
         "dims      | \"vectors\": [[1,0,0]]                                           | field [mv] has 16 dimensions but query vector [0] has 3",
+        "oversample | \"vectors\": [[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]], \"fde_oversample\": 0 | field [mv]: [fde_oversample] must be in [1, 100], got [0.0]",
       })
   void badQueriesAreRefused(String name, String body, String message) {
     rest.post(
