@@ -253,4 +253,30 @@ class LateInteractionRestTest {
       rest.delete(index);
     }
   }
+
+  /** A dense query ({@code quiver_knn} {@code query_text}) with the model is a 400 naming it. */
+  @Test
+  void aDenseQueryWithTheModelIsRefused() {
+    String index = "/late-interaction-dense";
+    rest.delete(index);
+    try {
+      rest.put(
+              index,
+              """
+              {"settings": {"number_of_shards": 1, "number_of_replicas": 0},
+               "mappings": {"properties": {"v": {"type": "quiver_vector", "dims": 3}}}}
+              """)
+          .ok();
+      rest.put(index + "/_doc/1?refresh=true", "{\"v\": [1, 0, 0]}").ok();
+      rest.post(
+              index + "/_search",
+              "{\"query\": {\"quiver_knn\": {\"field\": \"v\", \"k\": 1,"
+                  + " \"query_text\": \"the cat\", \"model\": \""
+                  + MODEL
+                  + "\"}}}")
+          .badRequest("model [" + MODEL + "] is a late-interaction model");
+    } finally {
+      rest.delete(index);
+    }
+  }
 }
