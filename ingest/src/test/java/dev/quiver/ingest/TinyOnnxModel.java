@@ -22,7 +22,7 @@ import java.util.List;
  * ColBERT-shaped model ({@link #writeLateInteraction}): a token embedding lookup, a shift for
  * attended positions, and optionally a linear projection to fewer dimensions.
  */
-final class TinyOnnxModel {
+public final class TinyOnnxModel {
 
   private static final int FLOAT = 1;
   private static final int INT64 = 7;
@@ -98,7 +98,7 @@ final class TinyOnnxModel {
    * @param attended the vector added at attended positions, {@code hidden} floats
    * @param projection {@code [hidden][dims]}, or null for none
    */
-  static void writeLateInteraction(
+  public static void writeLateInteraction(
       Path file, String output, float[][] embeddings, float[] attended, float[][] projection)
       throws IOException {
     int hidden = attended.length;

@@ -11,13 +11,13 @@ import java.util.List;
  * vocabulary given. The vocabulary must hold {@code [PAD]}, {@code [UNK]}, {@code [CLS]}, {@code
  * [SEP]} and {@code [MASK]}, which become the tokenizer's special (added) tokens.
  */
-final class TinyTokenizer {
+public final class TinyTokenizer {
 
   private static final List<String> SPECIAL = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]");
 
   private TinyTokenizer() {}
 
-  static void write(Path file, List<String> vocabulary) throws IOException {
+  public static void write(Path file, List<String> vocabulary) throws IOException {
     StringBuilder added = new StringBuilder();
     for (String special : SPECIAL) {
       int id = vocabulary.indexOf(special);

@@ -311,22 +311,47 @@ class MultiVectorRestTest {
     rest.delete(index);
   }
 
-  @Test
-  void fdeOptionsCannotChange() {
+  /**
+   * Each FDE option, and leaving {@code fde} out (its defaults differ from the mapping's), is
+   * refused on the existing field, naming the option; the mapping keeps its encoding.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "seed                  | \"seed\": 7                 | \"seed\": 8                                            | [fde.seed] cannot change from [7] to [8]",
+        "repetitions           | \"repetitions\": 8          | \"repetitions\": 9                                     | [fde.repetitions] cannot change from [8] to [9]",
+        "simhash_bits          | \"simhash_bits\": 3         | \"simhash_bits\": 4                                    | [fde.simhash_bits] cannot change from [3] to [4]",
+        "projection_dims       | \"projection_dims\": 8      | \"projection_dims\": 4                                 | [fde.projection_dims] cannot change from [8] to [4]",
+        "final_projection_dims | \"seed\": 7                 | \"seed\": 7, \"final_projection_dims\": 64            | [fde.final_projection_dims] cannot change from [0] to [64]",
+        "index_type            | \"seed\": 7                 | \"seed\": 7, \"index_type\": \"hnsw\"                 | [fde.index_type] cannot change from [int1_hnsw] to [hnsw]",
+        "m                     | \"seed\": 7                 | \"seed\": 7, \"m\": 32                                | [fde.m] cannot change from [16] to [32]",
+        "ef_construction       | \"seed\": 7                 | \"seed\": 7, \"ef_construction\": 50                  | [fde.ef_construction] cannot change from [100] to [50]",
+      })
+  void fdeOptionsCannotChange(String name, String from, String to, String message) {
     rest.put(
             "/" + INDEX + "/_mapping",
             "{\"properties\": {\"mv\": {\"type\": \"quiver_multi_vector\", \"dims\": 16,"
                 + " \"max_vectors\": 24, \"fde\": "
-                + FDE.replace("\"seed\": 7", "\"seed\": 8")
+                + FDE.replace(from, to)
                 + "}}}")
-        .badRequest("[fde.seed] cannot change from [7] to [8]", "field [mv]");
-    assertEquals(
-        7,
+        .badRequest(message, "field [mv]");
+    JsonNode fde =
         rest.get("/" + INDEX + "/_mapping")
             .ok()
             .body()
-            .at("/" + INDEX + "/mappings/properties/mv/fde/seed")
-            .asInt());
+            .at("/" + INDEX + "/mappings/properties/mv/fde");
+    assertEquals(7, fde.path("seed").asInt(), name + ": " + fde);
+    assertEquals(8, fde.path("repetitions").asInt(), name + ": " + fde);
+  }
+
+  @Test
+  void leavingOutFdeOnTheExistingFieldIsAChangeToTheDefaults() {
+    rest.put(
+            "/" + INDEX + "/_mapping",
+            "{\"properties\": {\"mv\": {\"type\": \"quiver_multi_vector\", \"dims\": 16,"
+                + " \"max_vectors\": 24}}}")
+        .badRequest("field [mv]", "[fde.repetitions] cannot change from [8] to [20]");
   }
 
   @ParameterizedTest(name = "{0}")

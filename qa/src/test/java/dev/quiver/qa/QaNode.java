@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The node the QA tests share: one per test JVM, started on first use with Quiver and the peer
- * stand-in plugin installed, stopped when the JVM exits. Tests create their own indices.
+ * stand-in plugin installed and the test models ({@link BrokenModel}, {@link LateInteractionModel})
+ * in its config, stopped when the JVM exits. Tests create their own indices.
  */
 final class QaNode {
 
@@ -18,6 +19,7 @@ final class QaNode {
     if (node == null) {
       OpenSearchNode n = install(Path.of(required("qa.work")));
       BrokenModel.install(n.home());
+      LateInteractionModel.install(n.home());
       // Two inference threads (the default is half the cores, one on CI's two): SciFact ingest
       // through the embedding pipeline then fits the CI budget.
       Files.writeString(

@@ -10,9 +10,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Segments written by Quiver's codec are read back after a node restart, with identical results.
+ * Segments written by Quiver's codec are read back after a node restart, with identical results:
+ * {@code quiver_knn} on two vector fields and {@code quiver_maxsim} (FDE search, whose query
+ * encoding the restarted JVM computes afresh, and exact) on a multi-vector field.
  */
 class RestartRestTest {
+
+  /** Documents with a multi-vector field (of the 1000). */
+  private static final int MULTI_DOCS = 300;
 
   @Test
   void resultsAreIdenticalAfterRestart() throws Exception {
@@ -25,16 +30,23 @@ class RestartRestTest {
              "mappings": {"properties": {
                "v": {"type": "quiver_vector", "dims": 16, "similarity": "cosine"},
                "f": {"type": "quiver_vector", "dims": 16, "similarity": "dot_product",
-                     "index_options": {"type": "flat"}}}}}
+                     "index_options": {"type": "flat"}},
+               "mv": {"type": "quiver_multi_vector", "dims": 16,
+                      "fde": {"repetitions": 8, "simhash_bits": 3, "projection_dims": 8}}}}}
             """)
         .ok();
     Random random = new Random(1);
+    ClusteredMultiVectors multi = new ClusteredMultiVectors(2, 16, 10, MULTI_DOCS, 10);
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < 1000; i++) {
       float[] v = QuiverVectorRestTest.randomVector(random, 16);
       bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n");
       bulk.append("{\"v\":").append(Arrays.toString(v));
-      bulk.append(",\"f\":").append(Arrays.toString(unit(v))).append("}\n");
+      bulk.append(",\"f\":").append(Arrays.toString(unit(v)));
+      if (i < MULTI_DOCS) {
+        bulk.append(",\"mv\":").append(ClusteredMultiVectors.json(multi.docs[i]));
+      }
+      bulk.append("}\n");
     }
     rest.bulk("/restart/_bulk?refresh=true", bulk.toString()).ok();
     rest.post("/restart/_flush", null).ok();
@@ -43,11 +55,13 @@ class RestartRestTest {
       queries.add(QuiverVectorRestTest.randomVector(random, 16));
     }
     List<JsonNode> before = search(rest, queries);
+    List<JsonNode> multiBefore = searchMulti(rest, multi.queries);
 
     QaNode.get().restart();
     rest.get("/_cluster/health/restart?wait_for_status=green&timeout=60s").ok();
 
     assertSameHits(before, search(rest, queries));
+    assertSameHits(multiBefore, searchMulti(rest, multi.queries));
     assertEquals(1000, rest.get("/restart/_count").ok().body().get("count").asInt());
   }
 
@@ -84,6 +98,25 @@ class RestartRestTest {
                         + "\",\"vector\":"
                         + Arrays.toString(vector)
                         + ",\"k\":10}}}")
+                .ok()
+                .body());
+      }
+    }
+    return hits;
+  }
+
+  private static List<JsonNode> searchMulti(Rest rest, float[][][] queries) {
+    List<JsonNode> hits = new ArrayList<>();
+    for (float[][] q : queries) {
+      for (String mode : List.of("", ", \"exact\": true")) {
+        hits.add(
+            rest.post(
+                    "/restart/_search?filter_path=hits.hits._id,hits.hits._score",
+                    "{\"size\":10,\"query\":{\"quiver_maxsim\":{\"field\":\"mv\",\"vectors\":"
+                        + ClusteredMultiVectors.json(q)
+                        + ",\"k\":10"
+                        + mode
+                        + "}}}")
                 .ok()
                 .body());
       }
