@@ -55,12 +55,18 @@ public class TestFdeDeterminism extends LuceneTestCase {
   }
 
   public void testFreshEncodersCallsAndThreadsAgree() throws Exception {
+    int reps = 1 + random().nextInt(20);
+    int bits = random().nextInt(7);
+    int finalProjection = random().nextBoolean() ? 0 : 1 + random().nextInt(4000);
+    // Without a final projection, repetitions x 2^bits x projection must stay within 16,384.
+    int maxProjection =
+        finalProjection == 0 ? Math.min(DIMS, FdeParams.MAX_FDE_DIMS / (reps << bits)) : DIMS;
     FdeParams params =
         new FdeParams(
-            1 + random().nextInt(20),
-            random().nextInt(7),
-            1 + random().nextInt(DIMS),
-            random().nextBoolean() ? 0 : 1 + random().nextInt(4000),
+            reps,
+            bits,
+            1 + random().nextInt(maxProjection),
+            finalProjection,
             random().nextLong(),
             FdeParams.VERSION_1);
     float[] doc = fixedTokens(random().nextLong(), 1 + random().nextInt(200));

@@ -127,12 +127,18 @@ public class TestFdeEncoder extends LuceneTestCase {
   public void testQueryIsLinearAndOrderFree() {
     Random random = random();
     int dims = 2 + random.nextInt(100);
+    int reps = 1 + random.nextInt(10);
+    int bits = random.nextInt(6);
+    int finalProjection = random.nextBoolean() ? 0 : 1 + random.nextInt(2000);
+    // Without a final projection, repetitions x 2^bits x projection must stay within 16,384.
+    int maxProjection =
+        finalProjection == 0 ? Math.min(dims, FdeParams.MAX_FDE_DIMS / (reps << bits)) : dims;
     FdeParams params =
         new FdeParams(
-            1 + random.nextInt(10),
-            random.nextInt(6),
-            1 + random.nextInt(dims),
-            random.nextBoolean() ? 0 : 1 + random.nextInt(2000),
+            reps,
+            bits,
+            1 + random.nextInt(maxProjection),
+            finalProjection,
             random.nextLong(),
             FdeParams.VERSION_1);
     FdeEncoder encoder = new FdeEncoder(params, dims);
@@ -155,12 +161,16 @@ public class TestFdeEncoder extends LuceneTestCase {
   public void testDocumentDuplicationIsIdempotent() {
     Random random = random();
     int dims = 2 + random.nextInt(100);
+    int reps = 1 + random.nextInt(10);
+    int bits = random.nextInt(7);
+    // Keep repetitions x 2^bits x projection within the 16,384 dims an FDE may have.
+    int maxProjection = Math.min(dims, FdeParams.MAX_FDE_DIMS / (reps << bits));
     FdeEncoder encoder =
         new FdeEncoder(
             new FdeParams(
-                1 + random.nextInt(10),
-                random.nextInt(7),
-                1 + random.nextInt(dims),
+                reps,
+                bits,
+                1 + random.nextInt(maxProjection),
                 0,
                 random.nextLong(),
                 FdeParams.VERSION_1),
