@@ -179,22 +179,25 @@ public final class QuantizationBenchmark {
       }
       if (bits <= 2) {
         // The format's own clustered space (format version 2): one query encoding, exact terms
-        // per cluster; k-means on all vectors (the format samples 16,384).
-        methods.add(
-            new Method(
-                "quiver-fmt-k16",
-                () ->
-                    new QuiverCodes(
-                        "quiver-fmt-k16",
-                        new CodeSpace(
-                                centroid,
-                                HadamardRotation.overlapping(dims, ROUNDS, SEED),
-                                set.similarity,
-                                codeBits)
-                            .withClusters(
-                                dev.quiver.codec.quant.KMeans.train(
-                                    unitIfCosine(set.base, set.similarity), 16, 6, 42)),
-                        set.base)));
+        // per cluster; k-means on all vectors (the format samples at most 16,384).
+        for (int clusters : new int[] {16, 32, 64}) {
+          String name = "quiver-fmt-k" + clusters;
+          methods.add(
+              new Method(
+                  name,
+                  () ->
+                      new QuiverCodes(
+                          name,
+                          new CodeSpace(
+                                  centroid,
+                                  HadamardRotation.overlapping(dims, ROUNDS, SEED),
+                                  set.similarity,
+                                  codeBits)
+                              .withClusters(
+                                  dev.quiver.codec.quant.KMeans.train(
+                                      unitIfCosine(set.base, set.similarity), clusters, 6, 42)),
+                          set.base)));
+        }
         for (int clusters : new int[] {16, 64}) {
           String name = "quiver-rot-c" + clusters;
           methods.add(
