@@ -9,7 +9,13 @@ import org.apache.lucene.util.VectorUtil;
  * vector {@code v} is seen as {@code P(v - c)}; for {@link VectorSimilarityFunction#COSINE} {@code
  * v} is first scaled to unit length (so the centroid should be the mean of unit vectors).
  *
- * <p>Immutable and thread-safe; the centroid array is copied.
+ * <p>A space may also hold {@code K >= 1} <em>cluster centroids</em> {@code c_k} ({@link
+ * #withClusters}): a document is then coded centred on its nearest cluster centroid, {@code P(v -
+ * c_k)} (a smaller residual, so a smaller quantization error), while queries stay centred on {@code
+ * c} and pay per cluster only exact correction terms (see {@link DocumentQuantizer} and {@link
+ * QueryQuantizer}). Without clusters the only cluster is {@code c} itself.
+ *
+ * <p>Immutable and thread-safe; the centroid arrays are copied.
  */
 public final class CodeSpace {
 
@@ -20,6 +26,7 @@ public final class CodeSpace {
   private final CodeBits bits;
   private final int queryBits;
   private final int codeDims;
+  private final float[][] clusters;
 
   /** A space with the default query precision of {@code bits}. */
   public CodeSpace(
@@ -52,6 +59,60 @@ public final class CodeSpace {
     this.similarity = similarity;
     this.bits = bits;
     this.codeDims = bits.codeDims(rotation.rotatedDims());
+    this.clusters = new float[][] {this.centroid};
+  }
+
+  private CodeSpace(CodeSpace base, float[][] clusters) {
+    this.queryBits = base.queryBits;
+    this.centroid = base.centroid;
+    this.centroidNormSquared = base.centroidNormSquared;
+    this.rotation = base.rotation;
+    this.similarity = base.similarity;
+    this.bits = base.bits;
+    this.codeDims = base.codeDims;
+    this.clusters = clusters;
+  }
+
+  /**
+   * This space with documents centred on the nearest of {@code clusters} (at least one, at most
+   * {@value #MAX_CLUSTERS}, each of {@link #dims()} floats; copied).
+   */
+  public CodeSpace withClusters(float[][] clusters) {
+    if (clusters.length < 1 || clusters.length > MAX_CLUSTERS) {
+      throw new IllegalArgumentException(
+          "clusters must be 1 to " + MAX_CLUSTERS + "; clusters=" + clusters.length);
+    }
+    float[][] copy = new float[clusters.length][];
+    for (int k = 0; k < clusters.length; k++) {
+      if (clusters[k].length != centroid.length) {
+        throw new IllegalArgumentException(
+            "cluster centroid has " + clusters[k].length + " dimensions, space " + dims());
+      }
+      copy[k] = clusters[k].clone();
+    }
+    return new CodeSpace(this, copy);
+  }
+
+  /** Largest number of cluster centroids (a cluster id takes one byte). */
+  public static final int MAX_CLUSTERS = 256;
+
+  /** Number of cluster centroids (1 when documents are centred on {@link #centroid()}). */
+  public int clusterCount() {
+    return clusters.length;
+  }
+
+  /** Cluster centroid {@code k} (not copied: do not modify). */
+  float[] cluster(int k) {
+    return clusters[k];
+  }
+
+  /** A copy of the cluster centroids. */
+  public float[][] clusters() {
+    float[][] copy = new float[clusters.length][];
+    for (int k = 0; k < copy.length; k++) {
+      copy[k] = clusters[k].clone();
+    }
+    return copy;
   }
 
   public int dims() {
@@ -106,6 +167,11 @@ public final class CodeSpace {
    * @param rotated at least {@link #rotatedDims()} floats
    */
   float centerAndRotate(float[] v, float[] centered, float[] rotated) {
+    return centerAndRotate(v, centroid, centered, rotated);
+  }
+
+  /** {@link #centerAndRotate(float[], float[], float[])} around {@code center} instead of c. */
+  float centerAndRotate(float[] v, float[] center, float[] centered, float[] rotated) {
     if (v.length != centroid.length) {
       throw new IllegalArgumentException(
           "vector has " + v.length + " dimensions, field has " + centroid.length);
@@ -118,8 +184,8 @@ public final class CodeSpace {
     float dotCentroid = 0f;
     for (int i = 0; i < v.length; i++) {
       float x = v[i] * scale;
-      dotCentroid += x * centroid[i];
-      centered[i] = x - centroid[i];
+      dotCentroid += x * center[i];
+      centered[i] = x - center[i];
     }
     rotation.rotate(centered, rotated);
     return dotCentroid;
@@ -158,6 +224,7 @@ public final class CodeSpace {
         + similarity
         + ", "
         + rotation
+        + (clusters.length > 1 ? ", " + clusters.length + " clusters" : "")
         + ")";
   }
 }

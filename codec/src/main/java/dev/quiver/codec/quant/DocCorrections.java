@@ -16,6 +16,16 @@ package dev.quiver.codec.quant;
  *     with high probability when {@code P} is a random rotation (RaBitQ, Theorem 3.2)
  * @param levelSum sum of the levels {@code x}
  * @param centredNorm {@code |r|}, needed only to bound the error that query quantization adds
+ * @param cluster the cluster centroid {@code c} is (see {@link CodeSpace#withClusters}); with
+ *     clusters {@code additive} also holds the exact shift from the cluster's frame to the query's
+ *     (see {@link DocumentQuantizer})
  */
 public record DocCorrections(
-    float rescale, float additive, float errorScale, int levelSum, float centredNorm) {}
+    float rescale, float additive, float errorScale, int levelSum, float centredNorm, int cluster) {
+
+  /** Terms of a space without clusters (cluster 0). */
+  public DocCorrections(
+      float rescale, float additive, float errorScale, int levelSum, float centredNorm) {
+    this(rescale, additive, errorScale, levelSum, centredNorm, 0);
+  }
+}

@@ -1,6 +1,7 @@
 package dev.quiver.codec.quant;
 
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * Encodes document vectors into codes of a {@link CodeSpace}, extended-RaBitQ style (Gao et al.,
@@ -17,6 +18,15 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * estimator is invariant to the scale of {@code xbar}, only the direction matters, and the level of
  * coordinate {@code i} is {@code xbar_i + (2^B - 1)/2}.
  *
+ * <p>With {@linkplain CodeSpace#withClusters clusters}, a vector is coded as {@code r = P(v - c_k)}
+ * around its nearest cluster centroid {@code c_k} (squared distance, of the unit copy for cosine),
+ * while queries stay quantized once as {@code q = P(q' - c)}. Since {@code P(q' - c_k) = q + s_k}
+ * with {@code s_k = P(c - c_k)}, the estimate {@code rescale * <xbar, P(q' - c_k)>} splits into
+ * {@code rescale * <xbar, q>} (the usual integer kernel) and {@code rescale * <xbar, s_k>}, a
+ * document-only term computed here exactly and folded into {@code additive} (added for dot
+ * products, {@code -2x} for Euclidean). What is left per cluster depends on the query only ({@code
+ * <q', c_k> - |c_k|^2}, {@code |q' - c_k|}): {@link QueryQuantizer} computes it once per query.
+ *
  * <p>Not thread-safe (holds scratch arrays): use one instance per thread. Allocates only the
  * returned {@link DocCorrections}.
  */
@@ -29,12 +39,56 @@ public final class DocumentQuantizer {
   private final float[] centered;
   private final float[] rotated;
   private final byte[] levels;
+  private final float[] unit;
+  private final float[][] shifts;
 
   public DocumentQuantizer(CodeSpace space) {
     this.space = space;
     this.centered = new float[space.dims()];
     this.rotated = new float[space.rotatedDims()];
     this.levels = new byte[space.codeDims()];
+    this.unit = new float[space.dims()];
+    int k = space.clusterCount();
+    this.shifts = new float[k][];
+    if (k > 1) {
+      float[] c = space.centroid();
+      for (int j = 0; j < k; j++) {
+        float[] ck = space.cluster(j);
+        float[] diff = new float[c.length];
+        for (int i = 0; i < c.length; i++) {
+          diff[i] = c[i] - ck[i];
+        }
+        shifts[j] = new float[space.rotatedDims()];
+        space.rotation().rotate(diff, shifts[j]);
+      }
+    }
+  }
+
+  /** The cluster whose centroid is nearest to {@code vector} (unit-scaled for cosine). */
+  public int nearestCluster(float[] vector) {
+    int k = space.clusterCount();
+    if (k == 1) {
+      return 0;
+    }
+    float[] v = vector;
+    if (space.similarity() == VectorSimilarityFunction.COSINE) {
+      float norm = (float) Math.sqrt(VectorUtil.dotProduct(vector, vector));
+      float scale = norm == 0f ? 0f : 1f / norm;
+      for (int i = 0; i < unit.length; i++) {
+        unit[i] = vector[i] * scale;
+      }
+      v = unit;
+    }
+    int best = 0;
+    float bestDistance = Float.POSITIVE_INFINITY;
+    for (int j = 0; j < k; j++) {
+      float d = VectorUtil.squareDistance(v, space.cluster(j));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = j;
+      }
+    }
+    return best;
   }
 
   public CodeSpace space() {
@@ -47,7 +101,12 @@ public final class DocumentQuantizer {
    * @return the corrective terms to store with the code
    */
   public DocCorrections quantize(float[] vector, byte[] code) {
-    float dotCentroid = space.centerAndRotate(vector, centered, rotated);
+    if (vector.length != space.dims()) {
+      throw new IllegalArgumentException(
+          "vector has " + vector.length + " dimensions, field has " + space.dims());
+    }
+    int cluster = nearestCluster(vector);
+    float dotCentroid = space.centerAndRotate(vector, space.cluster(cluster), centered, rotated);
     int d = rotated.length;
     double rr = 0;
     for (int i = 0; i < d; i++) {
@@ -75,16 +134,28 @@ public final class DocumentQuantizer {
       levels[i] = 0;
     }
     CodePacking.packDocument(space.bits(), levels, code);
-    float additive =
-        space.similarity() == VectorSimilarityFunction.EUCLIDEAN ? (float) rr : dotCentroid;
+    boolean euclidean = space.similarity() == VectorSimilarityFunction.EUCLIDEAN;
     if (rr == 0 || xr == 0) {
-      return new DocCorrections(0f, additive, 0f, levelSum, (float) Math.sqrt(rr));
+      float additive = euclidean ? (float) rr : dotCentroid;
+      return new DocCorrections(0f, additive, 0f, levelSum, (float) Math.sqrt(rr), cluster);
     }
+    double rescale = rr / xr;
+    // rescale * <xbar, s_k>: the exact move from the cluster's frame to the query's (0 without).
+    double shift = 0;
+    float[] s = shifts[cluster];
+    if (s != null) {
+      double mid = (space.bits().levels() - 1) / 2.0;
+      for (int i = 0; i < d; i++) {
+        shift += (levels[i] - mid) * s[i];
+      }
+      shift *= rescale;
+    }
+    float additive = (float) (euclidean ? rr - 2 * shift : dotCentroid + shift);
     double cos = xr / Math.sqrt(xx * rr);
     cos = Math.min(cos, 1);
     double errorScale = Math.sqrt(rr) * Math.sqrt(1 - cos * cos) / cos;
     return new DocCorrections(
-        (float) (rr / xr), additive, (float) errorScale, levelSum, (float) Math.sqrt(rr));
+        (float) rescale, additive, (float) errorScale, levelSum, (float) Math.sqrt(rr), cluster);
   }
 
   /** The grid scale {@code t} (levels = floor(t |r_i|)) that maximizes the cosine with r. */

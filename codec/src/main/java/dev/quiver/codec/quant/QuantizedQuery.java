@@ -17,6 +17,10 @@ package dev.quiver.codec.quant;
  * @param norm {@code |P(q' - c)|} (exact)
  * @param additive {@code <q', c> - |c|^2} for dot-product similarities, {@code |P(q' - c)|^2} for
  *     Euclidean
+ * @param clusterAdditive per cluster {@code k} of the space ({@link CodeSpace#withClusters}), the
+ *     query's term in that cluster's frame: {@code <q', c_k> - |c_k|^2} for dot products, {@code
+ *     |q' - c_k|^2} for Euclidean ({@code [additive]} without clusters)
+ * @param clusterNorm per cluster, {@code |q' - c_k|} ({@code [norm]} without clusters)
  */
 public record QuantizedQuery(
     byte[] packed,
@@ -25,4 +29,13 @@ public record QuantizedQuery(
     float step,
     float sum,
     float norm,
-    float additive) {}
+    float additive,
+    float[] clusterAdditive,
+    float[] clusterNorm) {
+
+  /** A query of a space without clusters. */
+  public QuantizedQuery(
+      byte[] packed, byte[] packedLow, float lower, float step, float sum, float norm, float add) {
+    this(packed, packedLow, lower, step, sum, norm, add, new float[] {add}, new float[] {norm});
+  }
+}

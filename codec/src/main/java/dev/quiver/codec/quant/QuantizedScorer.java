@@ -73,13 +73,23 @@ public final class QuantizedScorer {
    */
   public float estimate(
       QuantizedQuery query, byte[] code, float rescale, float additive, int levelSum) {
+    return estimate(query, code, rescale, additive, levelSum, 0);
+  }
+
+  /**
+   * {@link #estimate(QuantizedQuery, byte[], float, float, int)} of a document of {@code cluster}
+   * (its {@link DocCorrections#cluster()}).
+   */
+  public float estimate(
+      QuantizedQuery query, byte[] code, float rescale, float additive, int levelSum, int cluster) {
     float rq = estimateCentredDot(query, code, rescale, levelSum);
-    return euclidean ? additive + query.additive() - 2 * rq : rq + additive + query.additive();
+    float queryAdditive = query.clusterAdditive()[cluster];
+    return euclidean ? additive + queryAdditive - 2 * rq : rq + additive + queryAdditive;
   }
 
   /** {@link #estimate} with the terms taken from a {@link DocCorrections}. */
   public float estimate(QuantizedQuery query, byte[] code, DocCorrections c) {
-    return estimate(query, code, c.rescale(), c.additive(), c.levelSum());
+    return estimate(query, code, c.rescale(), c.additive(), c.levelSum(), c.cluster());
   }
 
   /**
@@ -88,7 +98,12 @@ public final class QuantizedScorer {
    * errorScale * |q| / sqrt(D - 1)}, RaBitQ's bound for an exact query.
    */
   public float errorBound(QuantizedQuery query, float errorScale, float epsilon) {
-    float b = epsilon * errorScale * query.norm() * boundScale;
+    return errorBound(query, errorScale, epsilon, 0);
+  }
+
+  /** {@link #errorBound(QuantizedQuery, float, float)} for a document of {@code cluster}. */
+  public float errorBound(QuantizedQuery query, float errorScale, float epsilon, int cluster) {
+    float b = epsilon * errorScale * query.clusterNorm()[cluster] * boundScale;
     return euclidean ? 2 * b : b;
   }
 
@@ -100,7 +115,13 @@ public final class QuantizedScorer {
    */
   public float errorBound(
       QuantizedQuery query, float errorScale, float centredNorm, float epsilon) {
-    float docTerm = errorScale * query.norm() * boundScale;
+    return errorBound(query, errorScale, centredNorm, epsilon, 0);
+  }
+
+  /** {@link #errorBound(QuantizedQuery, float, float, float)} for a document of {@code cluster}. */
+  public float errorBound(
+      QuantizedQuery query, float errorScale, float centredNorm, float epsilon, int cluster) {
+    float docTerm = errorScale * query.clusterNorm()[cluster] * boundScale;
     float step = query.step();
     float queryVariance =
         (centredNorm * centredNorm + errorScale * errorScale) * step * step * (1f / 12f);

@@ -1,6 +1,7 @@
 package dev.quiver.codec.quant;
 
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * Prepares queries for a {@link CodeSpace}: the same centring and rotation as documents, then
@@ -8,6 +9,11 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * CodeSpace#queryBits()} bits (by default 4 for 1- and 2-bit documents, as RaBitQ suggests; 8 for
  * 4- and 8-bit documents), so that the query side loses much less than the document side
  * (asymmetric).
+ *
+ * <p>With {@linkplain CodeSpace#withClusters clusters} the query is still quantized once, around
+ * {@code c}; per cluster it gets two exact terms, {@link QuantizedQuery#clusterAdditive} and {@link
+ * QuantizedQuery#clusterNorm} (see {@link DocumentQuantizer}), so scoring a candidate costs one
+ * table look-up more and no second encoding.
  *
  * <p>Not thread-safe (holds scratch arrays): one instance per thread. Allocates only the returned
  * {@link QuantizedQuery}, once per query.
@@ -57,11 +63,30 @@ public final class QueryQuantizer {
       low = new byte[bits.queryNibbleBytes(n)];
     }
     CodePacking.packQuery(bits, space.queryBits(), levels, packed, low);
-    float additive =
-        space.similarity() == VectorSimilarityFunction.EUCLIDEAN
-            ? (float) normSquared
-            : dotCentroid - space.centroidNormSquared();
+    boolean euclidean = space.similarity() == VectorSimilarityFunction.EUCLIDEAN;
+    float additive = euclidean ? (float) normSquared : dotCentroid - space.centroidNormSquared();
+    float norm = (float) Math.sqrt(normSquared);
+    int k = space.clusterCount();
+    if (k == 1) {
+      return new QuantizedQuery(packed, low, min, step, (float) sum, norm, additive);
+    }
+    // The query itself (unit-scaled for cosine): centred + c.
+    float[] c = space.centroid();
+    for (int i = 0; i < c.length; i++) {
+      centered[i] += c[i];
+    }
+    float[] clusterAdditive = new float[k];
+    float[] clusterNorm = new float[k];
+    for (int j = 0; j < k; j++) {
+      float[] ck = space.cluster(j);
+      float distance = VectorUtil.squareDistance(centered, ck);
+      clusterNorm[j] = (float) Math.sqrt(distance);
+      clusterAdditive[j] =
+          euclidean
+              ? distance
+              : VectorUtil.dotProduct(centered, ck) - VectorUtil.dotProduct(ck, ck);
+    }
     return new QuantizedQuery(
-        packed, low, min, step, (float) sum, (float) Math.sqrt(normSquared), additive);
+        packed, low, min, step, (float) sum, norm, additive, clusterAdditive, clusterNorm);
   }
 }

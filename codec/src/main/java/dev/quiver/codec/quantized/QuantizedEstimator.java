@@ -40,8 +40,10 @@ public final class QuantizedEstimator {
   public float score(int ord) throws IOException {
     values.readRecord(ord, record);
     float raw =
-        scorer.estimate(query, record.code, record.rescale, record.additive, record.levelSum);
-    float bound = scorer.errorBound(query, record.errorScale, record.centredNorm, epsilon);
+        scorer.estimate(
+            query, record.code, record.rescale, record.additive, record.levelSum, record.cluster);
+    float bound =
+        scorer.errorBound(query, record.errorScale, record.centredNorm, epsilon, record.cluster);
     // Scores grow with the dot product and shrink with the squared distance.
     boolean distance = similarity == VectorSimilarityFunction.EUCLIDEAN;
     lower = QuantizedVectorsScorer.toScore(similarity, distance ? raw + bound : raw - bound);

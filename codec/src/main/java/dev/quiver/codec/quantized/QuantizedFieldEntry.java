@@ -28,6 +28,7 @@ record QuantizedFieldEntry(
     int rotationRounds,
     long rotationSeed,
     float[] centroid,
+    float[][] clusters,
     long dataOffset,
     long dataLength) {
 
@@ -36,16 +37,20 @@ record QuantizedFieldEntry(
    * then the corrective terms.
    */
   static int recordBytes(CodeSpace space, int version) {
-    return space.docBytes() + QuantizedRecord.correctionBytes(version);
+    return space.docBytes() + QuantizedRecord.correctionBytes(version, space.clusterCount());
   }
 
   /** The code space of this field (builds the rotation). */
   CodeSpace space() {
     HadamardRotation rotation =
         HadamardRotation.overlapping(dimension, rotationRounds, rotationSeed);
-    return new CodeSpace(centroid, rotation, similarity, bits, queryBits);
+    CodeSpace space = new CodeSpace(centroid, rotation, similarity, bits, queryBits);
+    return clusters == null ? space : space.withClusters(clusters);
   }
 
+  /**
+   * Writes this entry in the layout of {@link Quiver10QuantizedFlatVectorsFormat#VERSION_CURRENT}.
+   */
   void write(DataOutput out) throws IOException {
     out.writeInt(fieldNumber);
     out.writeByte(VectorFieldCodes.code(similarity));
@@ -58,11 +63,18 @@ record QuantizedFieldEntry(
     for (float c : centroid) {
       out.writeInt(Float.floatToIntBits(c));
     }
+    float[][] written = clusters == null ? new float[][] {centroid} : clusters;
+    out.writeVInt(written.length);
+    for (float[] cluster : written) {
+      for (float c : cluster) {
+        out.writeInt(Float.floatToIntBits(c));
+      }
+    }
     out.writeVLong(dataOffset);
     out.writeVLong(dataLength);
   }
 
-  static QuantizedFieldEntry read(int fieldNumber, DataInput in) throws IOException {
+  static QuantizedFieldEntry read(int fieldNumber, DataInput in, int version) throws IOException {
     VectorSimilarityFunction similarity = VectorFieldCodes.similarity(in.readByte(), in);
     int dimension = in.readVInt();
     if (dimension < 1 || dimension > Quiver10QuantizedFlatVectorsFormat.MAX_DIMENSIONS) {
@@ -88,6 +100,19 @@ record QuantizedFieldEntry(
     for (int i = 0; i < dimension; i++) {
       centroid[i] = Float.intBitsToFloat(in.readInt());
     }
+    float[][] clusters = null;
+    if (version >= Quiver10QuantizedFlatVectorsFormat.VERSION_CLUSTERS) {
+      int k = in.readVInt();
+      if (k < 1 || k > CodeSpace.MAX_CLUSTERS) {
+        throw new CorruptIndexException("cluster count " + k, in);
+      }
+      clusters = new float[k][dimension];
+      for (float[] cluster : clusters) {
+        for (int i = 0; i < dimension; i++) {
+          cluster[i] = Float.intBitsToFloat(in.readInt());
+        }
+      }
+    }
     long offset = in.readVLong();
     long length = in.readVLong();
     return new QuantizedFieldEntry(
@@ -100,6 +125,7 @@ record QuantizedFieldEntry(
         rounds,
         seed,
         centroid,
+        clusters,
         offset,
         length);
   }

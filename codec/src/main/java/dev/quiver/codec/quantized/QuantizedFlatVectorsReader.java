@@ -105,7 +105,7 @@ final class QuantizedFlatVectorsReader extends FlatVectorsReader {
         in -> {
           List<QuantizedFieldEntry> entries = new ArrayList<>();
           for (int number = in.readInt(); number != -1; number = in.readInt()) {
-            entries.add(QuantizedFieldEntry.read(number, in));
+            entries.add(QuantizedFieldEntry.read(number, in, version));
           }
           return entries;
         });
@@ -200,6 +200,11 @@ final class QuantizedFlatVectorsReader extends FlatVectorsReader {
     long centroids = 0;
     for (Field f : fields.values()) {
       centroids += RamUsageEstimator.sizeOf(f.entry().centroid());
+      if (f.entry().clusters() != null) {
+        for (float[] cluster : f.entry().clusters()) {
+          centroids += RamUsageEstimator.sizeOf(cluster);
+        }
+      }
     }
     return SHALLOW_SIZE + raw.ramBytesUsed() + centroids;
   }

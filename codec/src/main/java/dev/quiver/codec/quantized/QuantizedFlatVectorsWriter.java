@@ -28,9 +28,11 @@ import org.apache.lucene.util.RamUsageEstimator;
 
 /**
  * Writes {@link Quiver10QuantizedFlatVectorsFormat}: the raw vectors through the Quiver10 flat
- * writer, then per field the code space (centroid of the segment's raw vectors) into {@code .qqm}
- * and every vector's code record into {@code .qqd}. A merge computes the centroid and the codes
- * again from the merged raw vectors (two passes over them), never from the source segments' codes.
+ * writer, then per field the code space (centroid of the segment's raw vectors, and for 1- and
+ * 2-bit codes the k-means cluster centroids of a sample of them, see {@link ClusterSample}) into
+ * {@code .qqm} and every vector's code record into {@code .qqd}. A merge computes the centroids and
+ * the codes again from the merged raw vectors (two passes over them), never from the source
+ * segments' codes.
  */
 final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
 
@@ -39,6 +41,7 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
 
   private final FlatVectorsWriter raw;
   private final CodeBits bits;
+  private final int maxClusters;
   private final IndexOutput meta;
   private final IndexOutput data;
   private final List<PendingField> pending = new ArrayList<>();
@@ -46,11 +49,13 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
 
   private record PendingField(FieldInfo info, FlatFieldVectorsWriter<float[]> writer) {}
 
-  QuantizedFlatVectorsWriter(SegmentWriteState state, CodeBits bits, FlatVectorsWriter raw)
+  QuantizedFlatVectorsWriter(
+      SegmentWriteState state, CodeBits bits, int maxClusters, FlatVectorsWriter raw)
       throws IOException {
     super(QuantizedVectorsScorer.INSTANCE);
     this.raw = raw;
     this.bits = bits;
+    this.maxClusters = maxClusters;
     IndexOutput metaOut = null;
     IndexOutput dataOut = null;
     boolean success = false;
@@ -116,10 +121,12 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
       }
       CentroidSum sum =
           new CentroidSum(field.info().getVectorDimension(), similarity(field.info()));
+      ClusterSample sample = sample(field.info());
       for (float[] v : vectors) {
         sum.add(v);
+        sample.add(v);
       }
-      CodeSpace space = space(field.info(), sum.centroid());
+      CodeSpace space = space(field.info(), sum.centroid(), sample.centroids());
       long offset = data.getFilePointer();
       DocumentQuantizer quantizer = new DocumentQuantizer(space);
       byte[] code = new byte[space.docBytes()];
@@ -138,13 +145,16 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
     }
     raw.mergeOneFlatVectorField(fieldInfo, mergeState);
     CentroidSum sum = new CentroidSum(fieldInfo.getVectorDimension(), similarity(fieldInfo));
+    ClusterSample sample = sample(fieldInfo);
     FloatVectorValues merged =
         KnnVectorsWriter.MergedVectorValues.mergeFloatVectorValues(fieldInfo, mergeState);
     KnnVectorValues.DocIndexIterator it = merged.iterator();
     while (it.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
-      sum.add(merged.vectorValue(it.index()));
+      float[] v = merged.vectorValue(it.index());
+      sum.add(v);
+      sample.add(v);
     }
-    CodeSpace space = space(fieldInfo, sum.centroid());
+    CodeSpace space = space(fieldInfo, sum.centroid(), sample.centroids());
     long offset = data.getFilePointer();
     DocumentQuantizer quantizer = new DocumentQuantizer(space);
     byte[] code = new byte[space.docBytes()];
@@ -162,7 +172,12 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
     return field.getVectorSimilarityFunction();
   }
 
-  private CodeSpace space(FieldInfo field, float[] centroid) {
+  private ClusterSample sample(FieldInfo field) {
+    return new ClusterSample(
+        maxClusters, field.getVectorDimension(), field.getVectorSimilarityFunction(), field.name);
+  }
+
+  private CodeSpace space(FieldInfo field, float[] centroid, float[][] clusters) {
     return new QuantizedFieldEntry(
             field.number,
             field.getVectorSimilarityFunction(),
@@ -173,6 +188,7 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
             Quiver10QuantizedFlatVectorsFormat.ROTATION_ROUNDS,
             rotationSeed(field),
             centroid,
+            clusters,
             0,
             0)
         .space();
@@ -186,7 +202,12 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
   private void writeRecord(DocumentQuantizer quantizer, float[] vector, byte[] code)
       throws IOException {
     DocCorrections corrections = quantizer.quantize(vector, code);
-    QuantizedRecord.write(data, code, corrections);
+    QuantizedRecord.write(
+        data,
+        code,
+        corrections,
+        QuantizedRecord.hasClusterId(
+            Quiver10QuantizedFlatVectorsFormat.VERSION_CURRENT, quantizer.space().clusterCount()));
   }
 
   private void writeEntry(FieldInfo field, int count, CodeSpace space, long offset)
@@ -201,6 +222,7 @@ final class QuantizedFlatVectorsWriter extends FlatVectorsWriter {
             space.rotation().rounds(),
             rotationSeed(field),
             space.centroid(),
+            space.clusterCount() > 1 ? space.clusters() : null,
             offset,
             data.getFilePointer() - offset)
         .write(meta);

@@ -59,7 +59,7 @@ public final class QuantizedFloatVectorValues extends FloatVectorValues {
 
   /** A holder for the records of these codes, for {@link #readRecord}. */
   QuantizedRecord newRecord() {
-    return new QuantizedRecord(space.docBytes(), version);
+    return new QuantizedRecord(space.docBytes(), version, space.clusterCount());
   }
 
   /** Reads the code and corrections of {@code ord} into {@code into}. */

@@ -19,6 +19,9 @@ import org.apache.lucene.util.BitUtil;
  *       float32 (7 explicit mantissa bits), rounded up, so a stored bound is never narrower than
  *       the exact one and at most 0.8% wider; the level sum is at most {@code codeDims * 255 <
  *       2^24}.
+ *   <li>version 2 ({@link Quiver10QuantizedFlatVectorsFormat#VERSION_CLUSTERS}): in a field of more
+ *       than one cluster, 16 bytes: the 15 of version 1, then [byte] cluster id (unsigned);
+ *       otherwise the 15 bytes of version 1.
  * </ul>
  *
  * <p>Reading fills this holder in place with two bulk reads (the code, then the corrections into a
@@ -36,25 +39,52 @@ final class QuantizedRecord {
   /** Largest level sum the compact layout holds. */
   static final int MAX_COMPACT_LEVEL_SUM = (1 << 24) - 1;
 
+  /** Bytes of the corrective terms after each code from version 2 on (a cluster id more). */
+  static final int CORRECTION_BYTES_CLUSTERS = 16;
+
   final byte[] code;
   private final byte[] terms;
   private final boolean compact;
+  private final boolean clustered;
   float rescale;
   float additive;
   float errorScale;
   int levelSum;
   float centredNorm;
+  int cluster;
 
   /** A holder for records of {@code codeBytes}-byte codes in the layout of {@code version}. */
   QuantizedRecord(int codeBytes, int version) {
+    this(codeBytes, version, 1);
+  }
+
+  /**
+   * A holder for records of {@code codeBytes}-byte codes of a field of {@code clusters} clusters in
+   * the layout of {@code version}.
+   */
+  QuantizedRecord(int codeBytes, int version, int clusters) {
     this.code = new byte[codeBytes];
     this.compact = isCompact(version);
-    this.terms = new byte[correctionBytes(version)];
+    this.clustered = hasClusterId(version, clusters);
+    this.terms = new byte[correctionBytes(version, clusters)];
   }
 
   /** Bytes of the corrective terms after each code in segments of {@code version}. */
   static int correctionBytes(int version) {
+    return correctionBytes(version, 1);
+  }
+
+  /** Bytes of the corrective terms after each code of a field of {@code clusters} clusters. */
+  static int correctionBytes(int version, int clusters) {
+    if (hasClusterId(version, clusters)) {
+      return CORRECTION_BYTES_CLUSTERS;
+    }
     return isCompact(version) ? CORRECTION_BYTES_COMPACT : CORRECTION_BYTES_V0;
+  }
+
+  /** Whether records carry a cluster id: from version 2 on, in fields of several clusters. */
+  static boolean hasClusterId(int version, int clusters) {
+    return version >= Quiver10QuantizedFlatVectorsFormat.VERSION_CLUSTERS && clusters > 1;
   }
 
   private static boolean isCompact(int version) {
@@ -65,8 +95,20 @@ final class QuantizedRecord {
    * Writes a record in the layout of {@link Quiver10QuantizedFlatVectorsFormat#VERSION_CURRENT}.
    */
   static void write(DataOutput out, byte[] code, DocCorrections c) throws IOException {
+    write(out, code, c, false);
+  }
+
+  /**
+   * Writes a record in the layout of {@link Quiver10QuantizedFlatVectorsFormat#VERSION_CURRENT},
+   * with the cluster id if {@code clusterId} (a field of several clusters).
+   */
+  static void write(DataOutput out, byte[] code, DocCorrections c, boolean clusterId)
+      throws IOException {
     if (c.levelSum() < 0 || c.levelSum() > MAX_COMPACT_LEVEL_SUM) {
       throw new IllegalArgumentException("level sum " + c.levelSum() + " does not fit 24 bits");
+    }
+    if (c.cluster() < 0 || c.cluster() > 255) {
+      throw new IllegalArgumentException("cluster " + c.cluster() + " does not fit a byte");
     }
     out.writeBytes(code, code.length);
     out.writeInt(Float.floatToIntBits(c.rescale()));
@@ -75,6 +117,11 @@ final class QuantizedRecord {
     out.writeShort(bfloat16Up(c.centredNorm()));
     out.writeShort((short) c.levelSum());
     out.writeByte((byte) (c.levelSum() >>> 16));
+    if (clusterId) {
+      out.writeByte((byte) c.cluster());
+    } else if (c.cluster() != 0) {
+      throw new IllegalArgumentException("cluster " + c.cluster() + " in a field of one cluster");
+    }
   }
 
   /**
@@ -104,6 +151,7 @@ final class QuantizedRecord {
       errorScale = fromBfloat16((short) BitUtil.VH_LE_SHORT.get(terms, 8));
       centredNorm = fromBfloat16((short) BitUtil.VH_LE_SHORT.get(terms, 10));
       levelSum = ((short) BitUtil.VH_LE_SHORT.get(terms, 12) & 0xFFFF) | (terms[14] & 0xFF) << 16;
+      cluster = clustered ? terms[15] & 0xFF : 0;
     } else {
       errorScale = (float) BitUtil.VH_LE_FLOAT.get(terms, 8);
       levelSum = (int) BitUtil.VH_LE_INT.get(terms, 12);

@@ -134,7 +134,7 @@ public final class QuantizedVectorsScorer implements FlatVectorsScorer {
     }
 
     private float score(QuantizedRecord r) {
-      float raw = scorer.estimate(query, r.code, r.rescale, r.additive, r.levelSum);
+      float raw = scorer.estimate(query, r.code, r.rescale, r.additive, r.levelSum, r.cluster);
       return toScore(similarity, raw);
     }
 

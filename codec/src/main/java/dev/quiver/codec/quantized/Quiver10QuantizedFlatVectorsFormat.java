@@ -25,9 +25,16 @@ import org.apache.lucene.util.IOUtils;
  *
  * <p>The code space is the segment's: at flush the centroid is the mean of the segment's vectors
  * (of their unit copies for cosine), and a merge computes it and all codes again from the merged
- * raw vectors. The rotation is a seeded Hadamard rotation without padding ({@link
- * HadamardRotation#overlapping}, {@value #ROTATION_ROUNDS} rounds), its seed fixed per field name.
- * Byte vectors are refused ({@link IllegalArgumentException} naming the field).
+ * raw vectors. 1- and 2-bit fields also get up to 16 cluster centroids ({@link ClusterSample}:
+ * k-means, seeded per field name, on a reservoir sample of the raw vectors, one cluster per 512
+ * vectors, so a segment under 1,024 vectors keeps the mean alone): each document is coded around
+ * its nearest cluster centroid, which shrinks the residual the 1 or 2 bits must describe, while a
+ * query is still encoded once, around the mean, and gets per cluster two exact terms (see {@link
+ * dev.quiver.codec.quant.DocumentQuantizer}); on SciFact (48k x 384) 1-bit recall@10 at oversample
+ * 3 rose from 0.939 to 0.955 by brute force ({@code qa/bench/QUANTIZATION.md}). The rotation is a
+ * seeded Hadamard rotation without padding ({@link HadamardRotation#overlapping}, {@value
+ * #ROTATION_ROUNDS} rounds), its seed fixed per field name. Byte vectors are refused ({@link
+ * IllegalArgumentException} naming the field).
  *
  * <h2>Files</h2>
  *
@@ -42,9 +49,12 @@ import org.apache.lucene.util.IOUtils;
  *             code ({@link CodeBits} layout, {@code codeDims * bits / 8} bytes), then 15 bytes of
  *             corrective terms ({@link DocCorrections}), little endian: <b>[float32]</b> rescale,
  *             <b>[float32]</b> additive, <b>[bfloat16]</b> error scale, <b>[bfloat16]</b> centred
- *             norm, <b>[uint24]</b> level sum. A bfloat16 is the top 16 bits of the float32,
- *             rounded towards positive infinity (both terms are non-negative, so the error bound
- *             read back is never narrower than the one computed, and at most 0.8% wider)
+ *             norm, <b>[uint24]</b> level sum; in a field of more than one cluster a 16th byte,
+ *             <b>[uint8]</b> cluster id (the additive term then includes the exact shift from the
+ *             cluster's frame to the mean's, {@code rescale * <xbar, P(c - c_k)>}, added for dot
+ *             products, twice subtracted for Euclidean). A bfloat16 is the top 16 bits of the
+ *             float32, rounded towards positive infinity (both terms are non-negative, so the error
+ *             bound read back is never narrower than the one computed, and at most 0.8% wider)
  *         <li>{@link CodecUtil#writeFooter footer} (checksum)
  *       </ul>
  *   <li><b>.qqm</b> (Quiver quantized meta):
@@ -56,8 +66,11 @@ import org.apache.lucene.util.IOUtils;
  *             dimensions, <b>[vint]</b> number of vectors, <b>[byte]</b> code bits (wire number of
  *             {@link CodeBits}: 0 = 1 bit, 1 = 2, 2 = 4, 3 = 8), <b>[byte]</b> query bits (4 or 8),
  *             <b>[byte]</b> rotation rounds, <b>[int64]</b> rotation seed, <b>[float32 x
- *             dimensions]</b> centroid, <b>[vlong]</b> offset and <b>[vlong]</b> length of the
- *             field's records in .qqd
+ *             dimensions]</b> centroid (the mean: queries are encoded around it), <b>[vint]</b>
+ *             number of clusters K (1 to 256; 1: documents centred on the mean, records of 15 bytes
+ *             of terms), <b>[float32 x dimensions] x K</b> cluster centroids (for K = 1 the mean
+ *             again), <b>[vlong]</b> offset and <b>[vlong]</b> length of the field's records in
+ *             .qqd
  *         <li><b>[int32]</b> -1, the end of fields
  *         <li>{@link CodecUtil#writeFooter footer} (checksum)
  *       </ul>
@@ -75,7 +88,8 @@ import org.apache.lucene.util.IOUtils;
  * <p>{@code getOffHeapByteSize} reports per field {@code "vec"} (the raw floats: read only to
  * rescore and to merge, so they may stay on disk) and {@code "qqd"} (the codes: read by every
  * search, so they should stay in the page cache), and under the HNSW format also {@code "vex"} (the
- * graph). On heap a reader keeps only each field's centroid and rotation signs.
+ * graph). On heap a reader keeps only each field's centroid, cluster centroids (at most 16 x
+ * dimensions floats) and rotation signs.
  *
  * <h2>Versions</h2>
  *
@@ -83,10 +97,13 @@ import org.apache.lucene.util.IOUtils;
  *   <li>{@link #VERSION_START} = 0: the files above, but each record's corrective terms take 20
  *       bytes: <b>[float32]</b> rescale, <b>[float32]</b> additive, <b>[float32]</b> error scale,
  *       <b>[int32]</b> level sum, <b>[float32]</b> centred norm.
- *   <li>{@link #VERSION_COMPACT_CORRECTIONS} = 1 = {@link #VERSION_CURRENT}: the files above (15
- *       bytes of corrective terms). Also from this version, new fields keep 4-bit queries against
- *       4-bit codes (the query bits are recorded per field in .qqm, so this is not a layout change:
- *       a version-0 field keeps its 8-bit queries).
+ *   <li>{@link #VERSION_COMPACT_CORRECTIONS} = 1: the files above without clusters: .qqm has no
+ *       cluster count nor cluster centroids, every record 15 bytes of corrective terms. Also from
+ *       this version, new fields keep 4-bit queries against 4-bit codes (the query bits are
+ *       recorded per field in .qqm, so this is not a layout change: a version-0 field keeps its
+ *       8-bit queries).
+ *   <li>{@link #VERSION_CLUSTERS} = 2 = {@link #VERSION_CURRENT}: the files above (cluster
+ *       centroids in .qqm; a cluster id per record in fields of more than one cluster).
  * </ul>
  *
  * <p>The segment-info attribute {@code Quiver10QuantizedFlatVectorsFormat.version[.<segment
@@ -108,8 +125,14 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
    */
   public static final int VERSION_COMPACT_CORRECTIONS = 1;
 
+  /**
+   * 1- and 2-bit documents centred on the nearest of up to 16 k-means cluster centroids instead of
+   * the segment's mean (a cluster id per record, the centroids in {@code .qqm}).
+   */
+  public static final int VERSION_CLUSTERS = 2;
+
   /** Version written now. */
-  public static final int VERSION_CURRENT = VERSION_COMPACT_CORRECTIONS;
+  public static final int VERSION_CURRENT = VERSION_CLUSTERS;
 
   /** Largest number of dimensions (as the Quiver10 formats). */
   public static final int MAX_DIMENSIONS = Quiver10FlatVectorsFormat.MAX_DIMENSIONS;
@@ -129,6 +152,7 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
   static final long ROTATION_SEED = 0x51_75_69_76_65_72_31_30L;
 
   private final CodeBits bits;
+  private final int maxClusters;
   private final Quiver10FlatVectorsFormat raw = Quiver10FlatVectorsFormat.forGraph();
 
   /** The SPI instance: writes {@value #DEFAULT_BITS}-bit codes. */
@@ -140,8 +164,34 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
    * @param bits bits per dimension of the codes: 1, 2, 4 or 8
    */
   public Quiver10QuantizedFlatVectorsFormat(int bits) {
+    this(bits, maxClusters(bits));
+  }
+
+  /**
+   * @param bits bits per dimension of the codes: 1, 2, 4 or 8
+   * @param maxClusters most cluster centroids per field and segment, 1 (documents centred on the
+   *     segment's mean, as in version 1) to {@value ClusterSample#MAX_CLUSTERS}; fewer in small
+   *     segments (see {@link ClusterSample})
+   */
+  public Quiver10QuantizedFlatVectorsFormat(int bits, int maxClusters) {
     super(NAME);
     this.bits = CodeBits.of(bits);
+    if (maxClusters < 1 || maxClusters > ClusterSample.MAX_CLUSTERS) {
+      throw new IllegalArgumentException(
+          "maxClusters must be 1 to "
+              + ClusterSample.MAX_CLUSTERS
+              + "; maxClusters="
+              + maxClusters);
+    }
+    this.maxClusters = maxClusters;
+  }
+
+  /**
+   * The default most clusters of a bit width: {@value ClusterSample#MAX_CLUSTERS} for 1- and 2-bit
+   * codes, 1 for 4- and 8-bit codes.
+   */
+  public static int maxClusters(int bits) {
+    return bits <= 2 ? ClusterSample.MAX_CLUSTERS : 1;
   }
 
   /** Bits per dimension this instance writes. */
@@ -151,7 +201,7 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
 
   @Override
   public FlatVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
-    return new QuantizedFlatVectorsWriter(state, bits, raw.fieldsWriter(state));
+    return new QuantizedFlatVectorsWriter(state, bits, maxClusters, raw.fieldsWriter(state));
   }
 
   @Override
@@ -177,6 +227,15 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
 
   @Override
   public String toString() {
-    return NAME + "(version=" + VERSION_CURRENT + ", bits=" + bits.bits() + ", raw=" + raw + ")";
+    return NAME
+        + "(version="
+        + VERSION_CURRENT
+        + ", bits="
+        + bits.bits()
+        + ", maxClusters="
+        + maxClusters
+        + ", raw="
+        + raw
+        + ")";
   }
 }

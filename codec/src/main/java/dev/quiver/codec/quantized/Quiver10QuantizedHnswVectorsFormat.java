@@ -86,10 +86,20 @@ public final class Quiver10QuantizedHnswVectorsFormat extends KnnVectorsFormat {
    *     Quiver10HnswVectorsFormat#MAX_NUM_MERGE_WORKERS}
    */
   public Quiver10QuantizedHnswVectorsFormat(int bits, int m, int beamWidth, int numMergeWorkers) {
+    this(bits, m, beamWidth, numMergeWorkers, Quiver10QuantizedFlatVectorsFormat.maxClusters(bits));
+  }
+
+  /**
+   * As {@link #Quiver10QuantizedHnswVectorsFormat(int, int, int, int)}, with at most {@code
+   * maxClusters} cluster centroids per field and segment (see {@link
+   * Quiver10QuantizedFlatVectorsFormat#Quiver10QuantizedFlatVectorsFormat(int, int)}).
+   */
+  public Quiver10QuantizedHnswVectorsFormat(
+      int bits, int m, int beamWidth, int numMergeWorkers, int maxClusters) {
     super(NAME);
     // The Quiver10 HNSW format owns the bounds and their messages.
     new Quiver10HnswVectorsFormat(m, beamWidth, numMergeWorkers);
-    this.flat = new Quiver10QuantizedFlatVectorsFormat(bits);
+    this.flat = new Quiver10QuantizedFlatVectorsFormat(bits, maxClusters);
     this.m = m;
     this.beamWidth = beamWidth;
     this.numMergeWorkers = numMergeWorkers;

@@ -47,6 +47,14 @@ public class TestQuantizedCompatIndices extends LuceneTestCase {
     checkVersion(1);
   }
 
+  /**
+   * Version 2: the 1- and 2-bit fields (1,200 vectors) centred on 2 k-means cluster centroids, a
+   * cluster id in each of their records.
+   */
+  public void testVersion2() throws Exception {
+    checkVersion(2);
+  }
+
   /** A new format version cannot ship without its checked-in index. */
   public void testEveryVersionIsCheckedIn() throws IOException {
     for (int v = Quiver10QuantizedFlatVectorsFormat.VERSION_START;

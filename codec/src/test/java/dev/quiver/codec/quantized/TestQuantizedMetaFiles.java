@@ -50,7 +50,9 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
       List<String> files = List.of(dir.listAll());
       assertTrue(files.toString(), files.contains(meta(si)));
       assertTrue(files.toString(), files.contains(data(si)));
-      assertEquals("1", si.getAttribute("Quiver10QuantizedFlatVectorsFormat.version." + SUFFIX));
+      assertEquals(
+          Integer.toString(Quiver10QuantizedFlatVectorsFormat.VERSION_CURRENT),
+          si.getAttribute("Quiver10QuantizedFlatVectorsFormat.version." + SUFFIX));
       assertEquals("1", si.getAttribute("Quiver10FlatVectorsFormat.version." + SUFFIX));
       List<QuantizedFieldEntry> entries = readEntries(dir, si);
       assertEquals(1, entries.size());
@@ -156,6 +158,7 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
                 e.rotationRounds(),
                 e.rotationSeed(),
                 e.centroid(),
+                e.clusters(),
                 e.dataOffset() + 1000,
                 e.dataLength()),
         "outside the data file");
@@ -174,6 +177,7 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
                 e.rotationRounds(),
                 e.rotationSeed(),
                 e.centroid(),
+                e.clusters(),
                 e.dataOffset(),
                 e.dataLength()),
         "similarity");
@@ -192,6 +196,7 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
                 e.rotationRounds(),
                 e.rotationSeed(),
                 e.centroid(),
+                e.clusters(),
                 e.dataOffset(),
                 e.dataLength()),
         "field number 1000 has no vectors");
@@ -276,6 +281,11 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
         e.rotationRounds(),
         e.rotationSeed(),
         java.util.Arrays.copyOf(e.centroid(), dims),
+        e.clusters() == null
+            ? null
+            : java.util.Arrays.stream(e.clusters())
+                .map(c -> java.util.Arrays.copyOf(c, dims))
+                .toArray(float[][]::new),
         e.dataOffset(),
         dataLength);
   }
@@ -317,7 +327,9 @@ public class TestQuantizedMetaFiles extends LuceneTestCase {
           SUFFIX);
       List<QuantizedFieldEntry> entries = new ArrayList<>();
       for (int number = in.readInt(); number != -1; number = in.readInt()) {
-        entries.add(QuantizedFieldEntry.read(number, in));
+        entries.add(
+            QuantizedFieldEntry.read(
+                number, in, Quiver10QuantizedFlatVectorsFormat.VERSION_CURRENT));
       }
       CodecUtil.checkFooter(in);
       return entries;

@@ -23,7 +23,9 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  *   <li>{@code Quiver10Quantized-8bit|4bit|2bit|1bit}: Quiver's quantized HNSW format, looked up by
  *       class name ({@value #QUIVER_QUANTIZED_CLASS}, constructor {@code (int bits, int m, int
  *       beamWidth, int numMergeWorkers)}), rescored the same way; skipped with a note while the
- *       class is not on the classpath, so the benchmark compiles and runs without it.
+ *       class is not on the classpath, so the benchmark compiles and runs without it;
+ *   <li>{@code Quiver10Quantized-2bit-c1|1bit-c1}: the same with one cluster (documents centred on
+ *       the segment's mean, as format version 1 wrote them), the control of k-means centring.
  * </ul>
  *
  * <p>To add a format, add one entry here.
@@ -83,8 +85,30 @@ final class FormatRegistry {
                 bits,
                 () -> newFormat(quiverQuantized, bits, m, efConstruction, 1)));
       }
+      Constructor<?> oneCluster = quiverQuantizedClusters();
+      for (int bits : new int[] {2, 1}) {
+        if (oneCluster != null) {
+          out.add(
+              FormatUnderTest.quantized(
+                  "Quiver10Quantized-" + bits + "bit-c1",
+                  bits,
+                  () -> newFormat(oneCluster, bits, m, efConstruction, 1, 1)));
+        }
+      }
     }
     return out;
+  }
+
+  /**
+   * The constructor with a most number of clusters ({@code (bits, m, beam, workers, clusters)}).
+   */
+  private static Constructor<?> quiverQuantizedClusters() {
+    try {
+      return Class.forName(QUIVER_QUANTIZED_CLASS)
+          .getConstructor(int.class, int.class, int.class, int.class, int.class);
+    } catch (ClassNotFoundException | NoSuchMethodException e) {
+      return null;
+    }
   }
 
   private static Constructor<?> quiverQuantizedConstructor() {

@@ -101,6 +101,22 @@ public final class QuantizationBenchmark {
     return only.isEmpty() || Arrays.asList(only.split(",")).contains(method);
   }
 
+  private static float[][] unitIfCosine(float[][] base, VectorSimilarityFunction sim) {
+    if (sim != VectorSimilarityFunction.COSINE) {
+      return base;
+    }
+    float[][] out = new float[base.length][];
+    for (int i = 0; i < base.length; i++) {
+      float[] v = base[i].clone();
+      float norm = (float) Math.sqrt(org.apache.lucene.util.VectorUtil.dotProduct(v, v));
+      for (int j = 0; j < v.length && norm > 0; j++) {
+        v[j] /= norm;
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+
   private static float[][] limit(float[][] queries, int max) {
     return queries.length <= max ? queries : Arrays.copyOf(queries, max);
   }
@@ -162,6 +178,26 @@ public final class QuantizationBenchmark {
                         set.base)));
       }
       if (bits <= 2) {
+        // The format's own clustered space (format version 2): one query encoding, exact terms
+        // per cluster; k-means on all vectors (the format samples at most 16,384).
+        for (int clusters : new int[] {16, 32, 64}) {
+          String name = "quiver-fmt-k" + clusters;
+          methods.add(
+              new Method(
+                  name,
+                  () ->
+                      new QuiverCodes(
+                          name,
+                          new CodeSpace(
+                                  centroid,
+                                  HadamardRotation.overlapping(dims, ROUNDS, SEED),
+                                  set.similarity,
+                                  codeBits)
+                              .withClusters(
+                                  dev.quiver.codec.quant.KMeans.train(
+                                      unitIfCosine(set.base, set.similarity), clusters, 6, 42)),
+                          set.base)));
+        }
         for (int clusters : new int[] {16, 64}) {
           String name = "quiver-rot-c" + clusters;
           methods.add(

@@ -21,6 +21,7 @@ final class QuiverCodes implements QuantizedCodes {
   private final float[] errorScale;
   private final int[] levelSum;
   private final float[] centredNorm;
+  private final int[] cluster;
   private final boolean euclidean;
 
   QuiverCodes(String name, CodeSpace space, float[][] base) {
@@ -36,6 +37,7 @@ final class QuiverCodes implements QuantizedCodes {
     errorScale = new float[n];
     levelSum = new int[n];
     centredNorm = new float[n];
+    cluster = new int[n];
     DocumentQuantizer quantizer = new DocumentQuantizer(space);
     for (int i = 0; i < n; i++) {
       DocCorrections c = quantizer.quantize(base[i], codes[i]);
@@ -44,6 +46,7 @@ final class QuiverCodes implements QuantizedCodes {
       errorScale[i] = c.errorScale();
       levelSum[i] = c.levelSum();
       centredNorm[i] = c.centredNorm();
+      cluster[i] = c.cluster();
     }
   }
 
@@ -69,15 +72,17 @@ final class QuiverCodes implements QuantizedCodes {
     return new Estimator() {
       @Override
       public float similarity(int doc) {
-        float raw = scorer.estimate(q, codes[doc], rescale[doc], additive[doc], levelSum[doc]);
+        float raw =
+            scorer.estimate(
+                q, codes[doc], rescale[doc], additive[doc], levelSum[doc], cluster[doc]);
         return euclidean ? -raw : raw;
       }
 
       @Override
       public float bound(int doc, float epsilon, boolean withQueryError) {
         return withQueryError
-            ? scorer.errorBound(q, errorScale[doc], centredNorm[doc], epsilon)
-            : scorer.errorBound(q, errorScale[doc], epsilon);
+            ? scorer.errorBound(q, errorScale[doc], centredNorm[doc], epsilon, cluster[doc])
+            : scorer.errorBound(q, errorScale[doc], epsilon, cluster[doc]);
       }
     };
   }
