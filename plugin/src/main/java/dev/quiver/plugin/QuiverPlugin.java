@@ -10,6 +10,7 @@ import dev.quiver.plugin.embed.InferenceSettings;
 import dev.quiver.plugin.embed.QuiverEmbedProcessor;
 import dev.quiver.plugin.embed.RestModelsAction;
 import dev.quiver.plugin.embed.SemanticIngestProcessor;
+import dev.quiver.plugin.embed.UpdateItemIds;
 import dev.quiver.plugin.hybrid.HybridSearchFilter;
 import dev.quiver.plugin.hybrid.QuiverFusedQueryBuilder;
 import dev.quiver.plugin.hybrid.QuiverHybridQueryBuilder;
@@ -17,6 +18,7 @@ import dev.quiver.plugin.mapper.MultiVectorSourceExcludes;
 import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
 import dev.quiver.plugin.mapper.QuiverSemanticFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
+import dev.quiver.plugin.mapper.SemanticCheckFieldMapper;
 import dev.quiver.plugin.mapper.SemanticCompanions;
 import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.QueryEmbedder;
@@ -53,6 +55,7 @@ import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.mapper.MappingTransformer;
+import org.opensearch.index.mapper.MetadataFieldMapper;
 import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.EnginePlugin;
@@ -164,6 +167,12 @@ public final class QuiverPlugin extends Plugin
         QuiverSemanticFieldMapper.parser(this::modelConfig));
   }
 
+  /** Checks that a semantic field's text and its vectors agree when a document is parsed. */
+  @Override
+  public Map<String, MetadataFieldMapper.TypeParser> getMetadataMappers() {
+    return Map.of(SemanticCheckFieldMapper.NAME, SemanticCheckFieldMapper.PARSER);
+  }
+
   /** Keeps multi-vectors out of {@code _source}; adds the semantic fields' companions. */
   @Override
   public List<MappingTransformer> getMappingTransformers() {
@@ -208,10 +217,13 @@ public final class QuiverPlugin extends Plugin
             QuiverFusedQueryBuilder::fromXContent));
   }
 
-  /** Runs searches whose top-level query is {@code quiver_hybrid}. */
+  /**
+   * Runs searches whose top-level query is {@code quiver_hybrid}; names the document of each bulk
+   * update item's partial document (for {@code quiver_semantic}'s carry-over).
+   */
   @Override
   public List<ActionFilter> getActionFilters() {
-    return List.of(hybridSearch);
+    return List.of(hybridSearch, new UpdateItemIds());
   }
 
   @Override
@@ -226,7 +238,7 @@ public final class QuiverPlugin extends Plugin
   public Map<String, Processor.Factory> getSystemIngestProcessors(Processor.Parameters parameters) {
     return Map.of(
         SemanticIngestProcessor.TYPE,
-        new SemanticIngestProcessor.Factory(engine(parameters.env).models()));
+        new SemanticIngestProcessor.Factory(engine(parameters.env).models(), parameters.client));
   }
 
   @Override

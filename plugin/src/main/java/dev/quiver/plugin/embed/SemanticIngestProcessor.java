@@ -24,6 +24,7 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.IngestPlugin.SystemIngestPipelineConfigKeys;
+import org.opensearch.transport.client.Client;
 
 /**
  * The system ingest processor of {@code quiver_semantic} fields: OpenSearch puts it in the system
@@ -51,11 +52,14 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
   }
 
   private final ModelRegistry models;
+  private final StoredStates states;
   private final List<Target> targets;
 
-  SemanticIngestProcessor(String tag, ModelRegistry models, List<Target> targets) {
+  SemanticIngestProcessor(
+      String tag, ModelRegistry models, StoredStates states, List<Target> targets) {
     super(tag, "embeds the quiver_semantic fields " + targets, Integer.MAX_VALUE);
     this.models = models;
+    this.states = states;
     this.targets = targets;
   }
 
@@ -175,6 +179,34 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
         wrapper.update(wrapper.getIngestDocument(), e);
       }
     }
+    states.lookup(
+        docs,
+        texts,
+        targets,
+        existing -> {
+          try {
+            embed(docs, texts, existing, handler);
+          } catch (RuntimeException e) {
+            for (int d = 0; d < docs.size(); d++) {
+              if (texts[d] != null) {
+                docs.get(d).update(docs.get(d).getIngestDocument(), e);
+              }
+            }
+            handler.accept(docs);
+          }
+        });
+  }
+
+  /**
+   * Embeds every text that has no state to reuse, then writes each document's vectors and state.
+   */
+  private void embed(
+      List<IngestDocumentWrapper> docs,
+      String[][] texts,
+      SemanticState[][] existing,
+      Consumer<List<IngestDocumentWrapper>> handler) {
+    byte[][][] hashes = new byte[docs.size()][targets.size()][];
+    SemanticState[][] reused = new SemanticState[docs.size()][targets.size()];
     List<CompletableFuture<TextResults<float[][]>>> runs = new ArrayList<>();
     List<int[]> owners = new ArrayList<>();
     for (int t = 0; t < targets.size(); t++) {
@@ -182,10 +214,21 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
       List<String> batch = new ArrayList<>();
       List<Integer> owner = new ArrayList<>();
       for (int d = 0; d < docs.size(); d++) {
-        if (texts[d] != null && texts[d][t] != null) {
-          batch.add(texts[d][t]);
-          owner.add(d);
+        if (texts[d] == null) {
+          continue;
         }
+        SemanticState old = existing[d][t];
+        if (texts[d][t] == null) {
+          reused[d][t] = old; // not in this (partial) document: carry the stored state over
+          continue;
+        }
+        hashes[d][t] = SemanticState.hash(target.model(), target.chunking(), texts[d][t]);
+        if (old != null && old.matches(hashes[d][t])) {
+          reused[d][t] = old;
+          continue;
+        }
+        batch.add(texts[d][t]);
+        owner.add(d);
       }
       owners.add(owner.stream().mapToInt(Integer::intValue).toArray());
       runs.add(
@@ -198,7 +241,7 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
         .whenComplete(
             (ignored, failure) -> {
               try {
-                write(docs, texts, runs, owners);
+                write(docs, texts, hashes, reused, runs, owners);
               } finally {
                 handler.accept(docs);
               }
@@ -209,6 +252,8 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
   private void write(
       List<IngestDocumentWrapper> docs,
       String[][] texts,
+      byte[][][] hashes,
+      SemanticState[][] reused,
       List<CompletableFuture<TextResults<float[][]>>> runs,
       List<int[]> owners) {
     float[][][][] vectors = new float[docs.size()][targets.size()][][];
@@ -260,24 +305,21 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
       }
       IngestDocument doc = wrapper.getIngestDocument();
       for (int t = 0; t < targets.size(); t++) {
-        if (texts[d][t] == null) {
+        SemanticState state = reused[d][t];
+        if (state == null && vectors[d][t] != null) {
+          float[][] chunks = vectors[d][t];
+          int[] unknown = new int[chunks.length];
+          Arrays.fill(unknown, -1);
+          state = new SemanticState(hashes[d][t], unknown, unknown, chunks);
+        }
+        if (state == null) {
           continue;
         }
-        Target target = targets.get(t);
-        float[][] chunks = vectors[d][t];
-        int[] unknown = new int[chunks.length];
-        Arrays.fill(unknown, -1);
-        SemanticState state =
-            new SemanticState(
-                SemanticState.hash(target.model(), target.chunking(), texts[d][t]),
-                unknown,
-                unknown,
-                chunks);
+        String path = targets.get(t).path();
         doc.setFieldValue(
-            SemanticFields.vectorsField(target.path()), QuiverEmbedProcessor.toLists(chunks));
+            SemanticFields.vectorsField(path), QuiverEmbedProcessor.toLists(state.vectors()));
         doc.setFieldValue(
-            SemanticFields.stateField(target.path()),
-            Base64.getEncoder().encodeToString(state.encode()));
+            SemanticFields.stateField(path), Base64.getEncoder().encodeToString(state.encode()));
       }
     }
   }
@@ -288,9 +330,14 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
    */
   public static final class Factory implements Processor.Factory {
     private final ModelRegistry models;
+    private final Client client;
 
-    public Factory(ModelRegistry models) {
+    /**
+     * @param client reads the stored states of documents being overwritten (null: never reuse)
+     */
+    public Factory(ModelRegistry models, Client client) {
       this.models = models;
+      this.client = client;
     }
 
     @Override
@@ -332,7 +379,8 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
         targets.add(
             new Target(f.path(), f.model(), f.chunking().resolve(f.path(), model.maxTokens())));
       }
-      return new SemanticIngestProcessor(tag, models, List.copyOf(targets));
+      return new SemanticIngestProcessor(
+          tag, models, new StoredStates(client), List.copyOf(targets));
     }
   }
 }
