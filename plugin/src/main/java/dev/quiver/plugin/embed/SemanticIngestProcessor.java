@@ -308,9 +308,16 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
         SemanticState state = reused[d][t];
         if (state == null && vectors[d][t] != null) {
           float[][] chunks = vectors[d][t];
-          int[] unknown = new int[chunks.length];
-          Arrays.fill(unknown, -1);
-          state = new SemanticState(hashes[d][t], unknown, unknown, chunks);
+          int[] starts = new int[chunks.length];
+          int[] ends = new int[chunks.length];
+          if (chunks.length == 1 && targets.get(t).chunking().enabled()) {
+            ends[0] = texts[d][t].length(); // one chunk, not truncated: the whole text
+          } else {
+            // TODO(issue 15): the embedder does not report where it cut the chunks yet
+            Arrays.fill(starts, -1);
+            Arrays.fill(ends, -1);
+          }
+          state = new SemanticState(hashes[d][t], starts, ends, chunks);
         }
         if (state == null) {
           continue;
