@@ -222,6 +222,23 @@ public final class EmbeddingService implements AutoCloseable {
   }
 
   /**
+   * Queues the dense embedding of texts into one vector per chunk, with the given chunking and each
+   * chunk's character offsets, each text succeeding or failing on its own.
+   *
+   * @param embedder the embedder
+   * @param texts the texts
+   * @param kind query or document
+   * @param chunking chunk size and overlap
+   * @return a future of each text's chunks or failure
+   * @see OnnxEmbedder#chunkVectorsEach(List, TextKind, Chunking)
+   */
+  public CompletableFuture<TextResults<TextChunks>> chunkVectorsEach(
+      OnnxEmbedder embedder, List<String> texts, TextKind kind, Chunking chunking) {
+    List<String> copy = new ArrayList<>(texts);
+    return submit(() -> embedder.chunkVectorsEach(copy, kind, chunking));
+  }
+
+  /**
    * Queues the computation of per-token vectors, each text succeeding or failing on its own.
    *
    * @param embedder the embedder

@@ -85,11 +85,27 @@ public final class HfTokenizer implements AutoCloseable {
    * A text cut into consecutive pieces, each of which fits in {@code max_tokens} with the prefix
    * and the special tokens.
    *
-   * @param texts the pieces, in order, without the prefix; concatenated they give back the text
+   * @param texts the pieces, in order, without the prefix; without overlap, concatenated they give
+   *     back the text
    * @param prefixTokens per piece, how many of its leading content tokens come from the prefix when
    *     it is encoded as {@code prefix + piece}; not counted (0) for a text that fits as it is
+   * @param starts per piece, the {@code char} index in the text where it starts
+   * @param ends per piece, the {@code char} index in the text where it ends (exclusive): piece
+   *     {@code c} is {@code text.substring(starts[c], ends[c])}
    */
-  record Chunks(List<String> texts, int[] prefixTokens) {}
+  record Chunks(List<String> texts, int[] prefixTokens, int[] starts, int[] ends) {
+
+    /** Pieces that follow each other without overlap from the start of the text. */
+    Chunks(List<String> texts, int[] prefixTokens) {
+      this(texts, prefixTokens, new int[texts.size()], new int[texts.size()]);
+      int at = 0;
+      for (int c = 0; c < texts.size(); c++) {
+        starts[c] = at;
+        at += texts.get(c).length();
+        ends[c] = at;
+      }
+    }
+  }
 
   /**
    * Loads a tokenizer, first loading the native library (see {@link TokenizerNativeLibrary}).
@@ -306,11 +322,45 @@ public final class HfTokenizer implements AutoCloseable {
    *     prefix leaves no room for text
    */
   Chunks chunk(String prefix, String text, int maxChunks) {
+    return chunk(prefix, text, maxChunks, maxTokens, 0);
+  }
+
+  /**
+   * Cuts a text as {@link #chunk(String, String, int)} does, into pieces of at most {@code limit}
+   * tokens each ({@code prefix + piece} with the special tokens, as the model sees it; at most
+   * {@link #maxTokens()}), each piece after the first starting about {@code overlap} content tokens
+   * before the end of the previous one (moved back to the start of a word, so a piece may share a
+   * few tokens more; none when {@code overlap} is 0). Chunks are cut greedily from the start; the
+   * last ends at the end of the text.
+   *
+   * @param prefix the prefix put in front of every piece (may be empty)
+   * @param text the text
+   * @param maxChunks the most pieces allowed
+   * @param limit tokens per piece, prefix and special tokens included
+   * @param overlap content tokens a piece shares with the previous one, less than half the room a
+   *     piece has for text
+   * @return the pieces with their character offsets in the text
+   * @throws IllegalArgumentException if {@code limit} exceeds {@link #maxTokens()}, the text needs
+   *     more than {@code maxChunks} pieces, or the prefix leaves no room for text
+   */
+  Chunks chunk(String prefix, String text, int maxChunks, int limit, int overlap) {
+    if (limit > maxTokens || limit < 2) {
+      throw new IllegalArgumentException(
+          "cannot be chunked at max_tokens " + limit + ": the model takes 2 to " + maxTokens);
+    }
+    if (overlap < 0) {
+      throw new IllegalArgumentException("overlap must not be negative, got " + overlap);
+    }
+    int maxTokens = limit;
     int prefixTokens = prefix.isEmpty() ? 0 : tokenCount(prefix, false);
     int room = maxTokens - specialTokens - prefixTokens;
+    if (room >= 1 && overlap > 0) {
+      overlap = Math.min(overlap, (room - 1) / 2);
+    }
+    int step = Math.max(1, room - overlap);
     long allowed = (long) Math.max(room, 0) * maxChunks;
     if (room >= 1 && cutAfter("", text, allowed + 1) != text) {
-      throw tooManyChunks("more than " + allowed, room, maxChunks);
+      throw tooManyChunks("more than " + allowed, room, maxChunks, maxTokens);
     }
     if (countTokens(prefix + text) <= maxTokens) {
       return new Chunks(List.of(text), new int[1]);
@@ -330,7 +380,7 @@ public final class HfTokenizer implements AutoCloseable {
     try (Encoding whole = untruncated.encode(text, false)) {
       n = whole.ids().length;
       if (n > (long) room * maxChunks) {
-        throw tooManyChunks(Integer.toString(n), room, maxChunks);
+        throw tooManyChunks(Integer.toString(n), room, maxChunks, maxTokens);
       }
       words = whole.wordIds();
       starts = charStarts(text, whole.charSpans());
@@ -338,11 +388,13 @@ public final class HfTokenizer implements AutoCloseable {
     int prefixCodePoints = prefix.codePointCount(0, prefix.length());
     List<String> texts = new ArrayList<>();
     List<Integer> prefixCounts = new ArrayList<>();
+    List<Integer> pieceStarts = new ArrayList<>();
+    List<Integer> pieceEnds = new ArrayList<>();
     int start = 0;
     int from = 0;
     while (start < n) {
       if (texts.size() == maxChunks) {
-        throw tooManyChunks(Integer.toString(n), room, maxChunks);
+        throw tooManyChunks(Integer.toString(n), step, maxChunks, maxTokens);
       }
       int end = Math.min(n, start + room);
       while (true) {
@@ -366,8 +418,17 @@ public final class HfTokenizer implements AutoCloseable {
         }
         if (excess <= 0) {
           texts.add(piece);
-          start = end;
-          from = to;
+          pieceStarts.add(from);
+          pieceEnds.add(to);
+          int next = end;
+          if (overlap > 0 && end < n && end - overlap > start) {
+            next = cutBefore(words, starts, start, end - overlap);
+          }
+          if (next != end && (starts[next] < from || starts[next] >= to)) {
+            next = end; // no usable character position to overlap from
+          }
+          start = next;
+          from = next == end ? to : starts[next];
           break;
         }
         if (end - start <= 1) {
@@ -382,7 +443,33 @@ public final class HfTokenizer implements AutoCloseable {
       }
     }
     return new Chunks(
-        List.copyOf(texts), prefixCounts.stream().mapToInt(Integer::intValue).toArray());
+        List.copyOf(texts),
+        prefixCounts.stream().mapToInt(Integer::intValue).toArray(),
+        pieceStarts.stream().mapToInt(Integer::intValue).toArray(),
+        pieceEnds.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /**
+   * The first piece {@link #chunk(String, String, int, int, int)} would cut at {@code limit}
+   * tokens: the start of the text that fits in {@code limit} tokens with the prefix and the special
+   * tokens, cut before a word (the text itself if it fits), at offsets {@code [0, end)}. Only a
+   * start of a long text is tokenized ({@link #cutAfter}).
+   *
+   * @param prefix the prefix put in front of the piece
+   * @param text the text
+   * @param limit tokens of the piece, prefix and special tokens included
+   * @return one piece
+   */
+  Chunks firstChunk(String prefix, String text, int limit) {
+    int prefixTokens = prefix.isEmpty() ? 0 : tokenCount(prefix, false);
+    int room = limit - specialTokens - prefixTokens;
+    String cut = room < 1 ? text : cutAfter("", text, room + 1L);
+    Chunks all = chunk(prefix, cut, Integer.MAX_VALUE, limit, 0);
+    return new Chunks(
+        List.of(all.texts().get(0)),
+        new int[] {all.prefixTokens()[0]},
+        new int[] {0},
+        new int[] {all.ends()[0]});
   }
 
   /** The number of tokens of a text, special tokens included, without truncation. */
@@ -396,7 +483,8 @@ public final class HfTokenizer implements AutoCloseable {
     }
   }
 
-  private IllegalArgumentException tooManyChunks(String tokens, int room, int maxChunks) {
+  private static IllegalArgumentException tooManyChunks(
+      String tokens, int room, int maxChunks, int maxTokens) {
     return new IllegalArgumentException(
         "has "
             + tokens

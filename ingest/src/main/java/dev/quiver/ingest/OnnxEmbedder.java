@@ -254,6 +254,57 @@ public final class OnnxEmbedder implements AutoCloseable {
         texts, kind, longText, (plan, chunks) -> plan.combineChunks(chunks.vectors()));
   }
 
+  /**
+   * Embeds texts into one dense vector per chunk as {@link #chunkVectorsEach(List, TextKind,
+   * LongText)} does, with chunks of at most {@link Chunking#maxTokens()} tokens (special tokens and
+   * prefix included) sharing about {@link Chunking#overlapTokens()} tokens with the previous one
+   * (see {@link HfTokenizer}), and reports each chunk's character offsets in the text. With
+   * chunking disabled, a text is one chunk: its start that fits in {@code maxTokens}, cut before a
+   * word, at offsets {@code [0, end)}. A text that fits is one chunk {@code [0, length)}.
+   *
+   * @param texts the texts
+   * @param kind query or document, which selects the prefix
+   * @param chunking chunk size and overlap; {@code maxTokens} at most the model's
+   * @return per text its chunks or its failure, in order
+   * @throws IllegalArgumentException if {@code maxTokens} exceeds the model's {@code max_tokens}
+   */
+  public TextResults<TextChunks> chunkVectorsEach(
+      List<String> texts, TextKind kind, Chunking chunking) {
+    Objects.requireNonNull(chunking, "chunking");
+    HfTokenizer t = tokenizers.of(kind);
+    if (chunking.maxTokens() > t.maxTokens()) {
+      throw new IllegalArgumentException(
+          "model ["
+              + modelName
+              + "]: chunk max_tokens ["
+              + chunking.maxTokens()
+              + "] is more than the model's max_tokens ["
+              + t.maxTokens()
+              + "]");
+    }
+    BiFunction<String, String, HfTokenizer.Chunks> splitter =
+        chunking.enabled() && tokenizers.chunks(kind)
+            ? (prefix, text) ->
+                t.chunk(prefix, text, MAX_CHUNKS, chunking.maxTokens(), chunking.overlapTokens())
+            : (prefix, text) -> t.firstChunk(prefix, text, chunking.maxTokens());
+    return chunkedEach(
+        texts,
+        kind,
+        splitter,
+        (plan, chunks) -> {
+          List<float[][]> vectors = plan.combineChunks(chunks.vectors());
+          List<TextChunks> result = new ArrayList<>(vectors.size());
+          for (int i = 0; i < vectors.size(); i++) {
+            HfTokenizer.Chunks c = plan.chunks().get(i);
+            result.add(
+                vectors.get(i) == null
+                    ? null
+                    : new TextChunks(vectors.get(i), c.starts(), c.ends()));
+          }
+          return result;
+        });
+  }
+
   /** The dense vectors of a plan's inputs, and each input's content tokens. */
   private record InputVectors(float[][] vectors, int[] weights) {}
 
@@ -264,6 +315,17 @@ public final class OnnxEmbedder implements AutoCloseable {
       LongText longText,
       BiFunction<InputPlan, InputVectors, List<T>> combine) {
     Objects.requireNonNull(longText, "longText");
+    return chunkedEach(texts, kind, splitter(kind, longText), combine);
+  }
+
+  /**
+   * Embeds each input of the texts' plan (cut by {@code splitter}), then combines them per text.
+   */
+  private <T> TextResults<T> chunkedEach(
+      List<String> texts,
+      TextKind kind,
+      BiFunction<String, String, HfTokenizer.Chunks> splitter,
+      BiFunction<InputPlan, InputVectors, List<T>> combine) {
     if (config.isLateInteraction()) {
       throw new IllegalArgumentException(
           "model ["
@@ -273,7 +335,7 @@ public final class OnnxEmbedder implements AutoCloseable {
     }
     return locked(
         () -> {
-          InputPlan plan = plan(texts, kind, longText);
+          InputPlan plan = InputPlan.of(texts, config.prefix(kind), splitter);
           float[][] vectors = new float[plan.inputs().size()][];
           int[] weights = new int[plan.inputs().size()];
           runLocked(
@@ -426,15 +488,18 @@ public final class OnnxEmbedder implements AutoCloseable {
    * to a start that truncates to the same tokens (so a text of megabytes is not tokenized whole).
    */
   private InputPlan plan(List<String> texts, TextKind kind, LongText longText) {
+    return InputPlan.of(texts, config.prefix(kind), splitter(kind, longText));
+  }
+
+  /** How {@code longText} cuts a text of a kind into inputs. */
+  private BiFunction<String, String, HfTokenizer.Chunks> splitter(
+      TextKind kind, LongText longText) {
     HfTokenizer t = tokenizers.of(kind);
     boolean chunk = longText == LongText.CHUNK && tokenizers.chunks(kind);
-    return InputPlan.of(
-        texts,
-        config.prefix(kind),
-        chunk
-            ? (prefix, text) -> t.chunk(prefix, text, MAX_CHUNKS)
-            : (prefix, text) ->
-                new HfTokenizer.Chunks(List.of(t.truncationCut(prefix, text)), new int[1]));
+    return chunk
+        ? (prefix, text) -> t.chunk(prefix, text, MAX_CHUNKS)
+        : (prefix, text) ->
+            new HfTokenizer.Chunks(List.of(t.truncationCut(prefix, text)), new int[1]);
   }
 
   /** The vector of one token row of the output (row-major [batch * tokens]), projected if set. */

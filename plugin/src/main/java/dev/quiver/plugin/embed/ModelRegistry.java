@@ -1,5 +1,6 @@
 package dev.quiver.plugin.embed;
 
+import dev.quiver.ingest.Chunking;
 import dev.quiver.ingest.EmbedderSettings;
 import dev.quiver.ingest.EmbeddingService;
 import dev.quiver.ingest.LongText;
@@ -7,6 +8,7 @@ import dev.quiver.ingest.ModelConfig;
 import dev.quiver.ingest.ModelDirectory;
 import dev.quiver.ingest.ModelFiles;
 import dev.quiver.ingest.OnnxEmbedder;
+import dev.quiver.ingest.TextChunks;
 import dev.quiver.ingest.TextKind;
 import dev.quiver.ingest.TextResults;
 import dev.quiver.plugin.Futures;
@@ -193,6 +195,20 @@ public final class ModelRegistry implements Closeable {
         kind,
         texts.size(),
         (service, e) -> service.chunkVectorsEach(e, texts, kind, longText));
+  }
+
+  /**
+   * One dense vector per chunk of each of {@code texts}, cut with {@code chunking}, with each
+   * chunk's character offsets, computed on the inference threads, each text succeeding or failing
+   * on its own (see {@link OnnxEmbedder#chunkVectorsEach(List, TextKind, Chunking)}).
+   */
+  public CompletableFuture<TextResults<TextChunks>> chunkVectorsEach(
+      String model, List<String> texts, TextKind kind, Chunking chunking) {
+    return run(
+        model,
+        kind,
+        texts.size(),
+        (service, e) -> service.chunkVectorsEach(e, texts, kind, chunking));
   }
 
   /**

@@ -1,7 +1,8 @@
 package dev.quiver.plugin.embed;
 
-import dev.quiver.ingest.LongText;
+import dev.quiver.ingest.Chunking;
 import dev.quiver.ingest.ModelConfig;
+import dev.quiver.ingest.TextChunks;
 import dev.quiver.ingest.TextKind;
 import dev.quiver.ingest.TextResults;
 import dev.quiver.plugin.Futures;
@@ -11,7 +12,6 @@ import dev.quiver.plugin.mapper.SemanticFields;
 import dev.quiver.plugin.mapper.SemanticMappings;
 import dev.quiver.plugin.mapper.SemanticState;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +46,9 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
 
   /** One semantic field, its model and its chunking resolved. */
   record Target(String path, String model, SemanticChunking chunking) {
-    LongText longText() {
-      return chunking.enabled() ? LongText.CHUNK : LongText.TRUNCATE;
+    /** The chunking the embedder applies: the field's {@code max_tokens} and overlap. */
+    Chunking embedderChunking() {
+      return new Chunking(chunking.enabled(), chunking.maxTokens(), chunking.overlapTokens());
     }
   }
 
@@ -207,7 +208,7 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
       Consumer<List<IngestDocumentWrapper>> handler) {
     byte[][][] hashes = new byte[docs.size()][targets.size()][];
     SemanticState[][] reused = new SemanticState[docs.size()][targets.size()];
-    List<CompletableFuture<TextResults<float[][]>>> runs = new ArrayList<>();
+    List<CompletableFuture<TextResults<TextChunks>>> runs = new ArrayList<>();
     List<int[]> owners = new ArrayList<>();
     for (int t = 0; t < targets.size(); t++) {
       Target target = targets.get(t);
@@ -235,7 +236,7 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
           batch.isEmpty()
               ? CompletableFuture.completedFuture(TextResults.none(target.model()))
               : models.chunkVectorsEach(
-                  target.model(), batch, TextKind.DOCUMENT, target.longText()));
+                  target.model(), batch, TextKind.DOCUMENT, target.embedderChunking()));
     }
     CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
         .whenComplete(
@@ -254,14 +255,14 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
       String[][] texts,
       byte[][][] hashes,
       SemanticState[][] reused,
-      List<CompletableFuture<TextResults<float[][]>>> runs,
+      List<CompletableFuture<TextResults<TextChunks>>> runs,
       List<int[]> owners) {
-    float[][][][] vectors = new float[docs.size()][targets.size()][][];
+    TextChunks[][] vectors = new TextChunks[docs.size()][targets.size()];
     Exception[] failures = new Exception[docs.size()];
     for (int t = 0; t < targets.size(); t++) {
       Target target = targets.get(t);
       int[] owner = owners.get(t);
-      TextResults<float[][]> results;
+      TextResults<TextChunks> results;
       try {
         results = runs.get(t).join();
       } catch (Exception e) {
@@ -307,17 +308,8 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
       for (int t = 0; t < targets.size(); t++) {
         SemanticState state = reused[d][t];
         if (state == null && vectors[d][t] != null) {
-          float[][] chunks = vectors[d][t];
-          int[] starts = new int[chunks.length];
-          int[] ends = new int[chunks.length];
-          if (chunks.length == 1 && targets.get(t).chunking().enabled()) {
-            ends[0] = texts[d][t].length(); // one chunk, not truncated: the whole text
-          } else {
-            // TODO(issue 15): the embedder does not report where it cut the chunks yet
-            Arrays.fill(starts, -1);
-            Arrays.fill(ends, -1);
-          }
-          state = new SemanticState(hashes[d][t], starts, ends, chunks);
+          TextChunks chunks = vectors[d][t];
+          state = new SemanticState(hashes[d][t], chunks.starts(), chunks.ends(), chunks.vectors());
         }
         if (state == null) {
           continue;

@@ -18,7 +18,8 @@ import org.opensearch.core.xcontent.XContentBuilder;
  * overlap_tokens} to {@value #DEFAULT_OVERLAP_TOKENS} (at most half of {@code max_tokens}).
  *
  * @param enabled false when the text is embedded as one truncated chunk
- * @param maxTokens the most tokens of a chunk; {@code -1} until resolved against the model
+ * @param maxTokens the most tokens of a chunk as the model sees it (special tokens and the model's
+ *     passage prefix included, see {@link dev.quiver.ingest.Chunking}); {@code -1} until resolved
  * @param overlapTokens tokens a chunk shares with the previous one; {@code -1} until resolved
  */
 public record SemanticChunking(boolean enabled, int maxTokens, int overlapTokens) {
