@@ -14,9 +14,11 @@ import dev.quiver.plugin.mapper.MultiVectorSourceExcludes;
 import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.query.MappedModels;
+import dev.quiver.plugin.query.MatchedChunkFetchPhase;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
 import dev.quiver.plugin.query.QuiverMaxSimQueryBuilder;
+import dev.quiver.plugin.query.QuiverSemanticQueryBuilder;
 import dev.quiver.plugin.stats.QuiverStatsAction;
 import dev.quiver.plugin.stats.RestQuiverStatsAction;
 import dev.quiver.plugin.stats.TransportQuiverStatsAction;
@@ -59,6 +61,7 @@ import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
@@ -165,6 +168,11 @@ public final class QuiverPlugin extends Plugin
           public String mappedModel(IndicesRequest search, String field) {
             return mappedModels.modelOf(search, field);
           }
+
+          @Override
+          public String semanticModel(IndicesRequest search, String field) {
+            return mappedModels.semanticModelOf(search, field);
+          }
         };
     return List.of(
         new QuerySpec<>(
@@ -176,13 +184,23 @@ public final class QuiverPlugin extends Plugin
             in -> new QuiverMaxSimQueryBuilder(in, embedder),
             parser -> QuiverMaxSimQueryBuilder.fromXContent(parser, embedder)),
         new QuerySpec<>(
+            QuiverSemanticQueryBuilder.NAME,
+            in -> new QuiverSemanticQueryBuilder(in, embedder),
+            parser -> QuiverSemanticQueryBuilder.fromXContent(parser, embedder)),
+        new QuerySpec<>(
             QuiverHybridQueryBuilder.NAME,
             QuiverHybridQueryBuilder::new,
-            QuiverHybridQueryBuilder::fromXContent),
+            parser -> QuiverHybridQueryBuilder.fromXContent(parser, embedder)),
         new QuerySpec<>(
             QuiverFusedQueryBuilder.NAME,
             QuiverFusedQueryBuilder::new,
             QuiverFusedQueryBuilder::fromXContent));
+  }
+
+  /** {@code return_chunk} of {@code quiver_semantic}: the chunk each hit matched with. */
+  @Override
+  public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+    return List.of(new MatchedChunkFetchPhase());
   }
 
   /** Runs searches whose top-level query is {@code quiver_hybrid}. */
