@@ -23,7 +23,7 @@ public class QuiverSemanticFieldType extends MappedFieldType {
   }
 
   public String vectorsField() {
-    return "_quiver_semantic." + name() + ".vectors";
+    return SemanticFields.vectorsField(name());
   }
 
   @Override

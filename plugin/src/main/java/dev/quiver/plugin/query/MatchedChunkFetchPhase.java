@@ -3,6 +3,7 @@ package dev.quiver.plugin.query;
 import dev.quiver.codec.multivector.MultiVectorCodec;
 import dev.quiver.plugin.mapper.QuiverMultiVectorFieldType;
 import dev.quiver.plugin.mapper.QuiverSemanticFieldType;
+import dev.quiver.plugin.mapper.SemanticFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class MatchedChunkFetchPhase implements FetchSubPhase {
 
   /** The hit field under which the matched chunk of {@code field} is returned. */
   public static String hitField(String field) {
-    return "_quiver_semantic." + field + ".chunk";
+    return SemanticFields.ROOT + "." + field + ".chunk";
   }
 
   @Override

@@ -4,12 +4,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 
 import dev.quiver.plugin.QuiverPlugin;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.opensearch.common.compress.CompressedXContent;
 import org.opensearch.core.common.ParsingException;
+import org.opensearch.index.mapper.MapperService;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
@@ -28,8 +31,11 @@ import org.opensearch.test.TestGeoShapeFieldMapperPlugin;
 public class QuiverSemanticQueryBuilderHarnessTests
     extends AbstractQueryTestCase<QuiverSemanticQueryBuilder> {
 
-  /** A field no mapping of the harness holds: a shard matches nothing on it. */
+  /** A semantic field (the stub mapper's) with its hidden vectors field. */
   private static final String FIELD = "body";
+
+  /** A field no mapping of the harness holds: a shard matches nothing on it. */
+  private static final String UNMAPPED = "nowhere";
 
   /** Stands in for the ONNX model: a vector that depends on the text and model. */
   private static final QueryEmbedder EMBEDDER =
@@ -43,10 +49,36 @@ public class QuiverSemanticQueryBuilderHarnessTests
 
   @Override
   protected Collection<Class<? extends Plugin>> getPlugins() {
-    return List.of(QuiverPlugin.class, TestGeoShapeFieldMapperPlugin.class);
+    return List.of(
+        QuiverPlugin.class, TestGeoShapeFieldMapperPlugin.class, SemanticFieldStubPlugin.class);
+  }
+
+  @Override
+  protected void initializeAdditionalMappings(MapperService mapperService) throws IOException {
+    mapperService.merge(
+        "_doc",
+        new CompressedXContent(
+            """
+            {"properties": {
+              "body": {"type": "%s"},
+              "other_model": {"type": "%s", "model": "another-model"},
+              "_quiver_semantic": {"properties": {
+                "body": {"properties": {"vectors": {"type": "quiver_multi_vector", "dims": 4,
+                  "fde": {"repetitions": 2, "simhash_bits": 2, "projection_dims": 2,
+                          "index_type": "hnsw"}}}},
+                "other_model": {"properties": {"vectors": {"type": "quiver_multi_vector",
+                  "dims": 4, "fde": {"repetitions": 2, "simhash_bits": 2, "projection_dims": 2}}}}
+              }}}}
+            """
+                .formatted(SemanticFieldStubPlugin.TYPE, SemanticFieldStubPlugin.TYPE)),
+        MapperService.MergeReason.MAPPING_UPDATE);
   }
 
   private static QuiverSemanticQueryBuilder randomText() {
+    return randomText(FIELD);
+  }
+
+  private static QuiverSemanticQueryBuilder randomText(String field) {
     int k = randomIntBetween(1, 50);
     Integer numCandidates = randomBoolean() ? null : randomIntBetween(k, 500);
     QueryBuilder filter =
@@ -54,7 +86,7 @@ public class QuiverSemanticQueryBuilderHarnessTests
             ? null
             : QueryBuilders.termQuery(KEYWORD_FIELD_NAME, randomAlphaOfLength(5));
     return new QuiverSemanticQueryBuilder(
-        FIELD,
+        field,
         randomAlphaOfLengthBetween(1, 20),
         k,
         numCandidates,
@@ -63,12 +95,7 @@ public class QuiverSemanticQueryBuilderHarnessTests
         EMBEDDER);
   }
 
-  @Override
-  protected QuiverSemanticQueryBuilder doCreateTestQueryBuilder() {
-    QuiverSemanticQueryBuilder text = randomText();
-    if (randomBoolean()) {
-      return text;
-    }
+  private QuiverSemanticQueryBuilder embedded(QuiverSemanticQueryBuilder text) {
     try {
       return (QuiverSemanticQueryBuilder)
           CoordinatorRewrite.rewrite(text, xContentRegistry(), namedWriteableRegistry());
@@ -77,10 +104,61 @@ public class QuiverSemanticQueryBuilderHarnessTests
     }
   }
 
+  /**
+   * Embedded on the semantic field (as shards receive it), or as sent on an unmapped field (which a
+   * shard matches nothing on, embedded or not).
+   */
+  @Override
+  protected QuiverSemanticQueryBuilder doCreateTestQueryBuilder() {
+    if (randomBoolean()) {
+      return embedded(randomText());
+    }
+    QuiverSemanticQueryBuilder unmapped = randomText(UNMAPPED);
+    return randomBoolean() ? unmapped : embedded(unmapped);
+  }
+
   @Override
   protected void doAssertLuceneQuery(
       QuiverSemanticQueryBuilder builder, Query query, QueryShardContext context) {
-    assertThat(query, instanceOf(MatchNoDocsQuery.class)); // the field is not mapped here
+    if (builder.field().equals(UNMAPPED)) {
+      assertThat(query, instanceOf(MatchNoDocsQuery.class));
+      return;
+    }
+    if (builder.returnChunk()) {
+      assertThat(query, instanceOf(MatchedChunkQuery.class));
+      assertEquals(FIELD, ((MatchedChunkQuery) query).field());
+      query = ((MatchedChunkQuery) query).query();
+    }
+    assertThat(query, instanceOf(MaxSimQuery.class));
+    String description = query.toString();
+    assertThat(description, containsString("field=_quiver_semantic.body.vectors"));
+    assertThat(description, containsString("vectors=1,"));
+    assertThat(description, containsString("k=" + builder.k()));
+    assertThat(description, containsString("num_candidates=" + builder.numCandidates()));
+    assertEquals(builder.filter() != null, description.contains("filter="));
+  }
+
+  public void testAnUnembeddedQueryOnASemanticFieldIsABadRequest() {
+    QueryShardException e =
+        expectThrows(QueryShardException.class, () -> randomText().toQuery(createShardContext()));
+    assertThat(
+        e.getMessage(), containsString("[quiver_semantic] field [body]: [query] was not embedded"));
+  }
+
+  public void testAQueryOfAnotherModelIsRefused() {
+    QueryShardException e =
+        expectThrows(
+            QueryShardException.class,
+            () -> embedded(randomText("other_model")).toQuery(createShardContext()));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "field [other_model] is mapped with model [another-model] in index ["
+                + createShardContext().index().getName()
+                + "], but the"
+                + " query was embedded with ["
+                + QuiverKnnQueryBuilder.DEFAULT_MODEL
+                + "]"));
   }
 
   public void testAFieldOfAnotherTypeIsRefusedNamingIt() {
