@@ -70,9 +70,10 @@ import org.opensearch.watcher.ResourceWatcherService;
 /**
  * Quiver's entry point: registers the {@code quiver_vector} and {@code quiver_multi_vector} fields
  * (and the mapping transformer that keeps the latter out of {@code _source}), the {@code
- * quiver_knn} and {@code quiver_maxsim} queries, the codec that writes Quiver fields with Quiver's
- * formats, the {@code quiver_embed} processor and the models API. The embedding engine is created
- * once, from the node's environment, by whichever of OpenSearch's calls needs it first.
+ * quiver_knn}, {@code quiver_maxsim} and {@code quiver_semantic} queries (with the fetch phase of
+ * {@code return_chunk}), the codec that writes Quiver fields with Quiver's formats, the {@code
+ * quiver_embed} processor and the models API. The embedding engine is created once, from the node's
+ * environment, by whichever of OpenSearch's calls needs it first.
  */
 public final class QuiverPlugin extends Plugin
     implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
