@@ -1,5 +1,7 @@
 package dev.quiver.plugin;
 
+import dev.quiver.ingest.DefaultModel;
+import dev.quiver.ingest.ModelConfig;
 import dev.quiver.plugin.codec.QuiverCodecEligibility;
 import dev.quiver.plugin.codec.QuiverCodecService;
 import dev.quiver.plugin.embed.EmbeddingEngine;
@@ -7,12 +9,15 @@ import dev.quiver.plugin.embed.InferencePools;
 import dev.quiver.plugin.embed.InferenceSettings;
 import dev.quiver.plugin.embed.QuiverEmbedProcessor;
 import dev.quiver.plugin.embed.RestModelsAction;
+import dev.quiver.plugin.embed.SemanticIngestProcessor;
 import dev.quiver.plugin.hybrid.HybridSearchFilter;
 import dev.quiver.plugin.hybrid.QuiverFusedQueryBuilder;
 import dev.quiver.plugin.hybrid.QuiverHybridQueryBuilder;
 import dev.quiver.plugin.mapper.MultiVectorSourceExcludes;
 import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
+import dev.quiver.plugin.mapper.QuiverSemanticFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
+import dev.quiver.plugin.mapper.SemanticCompanions;
 import dev.quiver.plugin.query.MappedModels;
 import dev.quiver.plugin.query.MatchedChunkFetchPhase;
 import dev.quiver.plugin.query.QueryEmbedder;
@@ -137,18 +142,36 @@ public final class QuiverPlugin extends Plugin
     return InferencePools.builders(settings);
   }
 
+  /**
+   * The configuration of a model this node knows, null for an unknown one; before the engine exists
+   * only the default model is known.
+   */
+  private ModelConfig modelConfig(String model) {
+    EmbeddingEngine e;
+    synchronized (this) {
+      e = engine;
+    }
+    if (e == null) {
+      return DefaultModel.NAME.equals(model) ? DefaultModel.config() : null;
+    }
+    return e.models().config(model);
+  }
+
   @Override
   public Map<String, Mapper.TypeParser> getMappers() {
     return Map.of(
         QuiverVectorFieldMapper.CONTENT_TYPE,
         QuiverVectorFieldMapper.PARSER,
         QuiverMultiVectorFieldMapper.CONTENT_TYPE,
-        QuiverMultiVectorFieldMapper.PARSER);
+        QuiverMultiVectorFieldMapper.PARSER,
+        QuiverSemanticFieldMapper.CONTENT_TYPE,
+        QuiverSemanticFieldMapper.parser(this::modelConfig));
   }
 
+  /** Keeps multi-vectors out of {@code _source}; adds the semantic fields' companions. */
   @Override
   public List<MappingTransformer> getMappingTransformers() {
-    return List.of(new MultiVectorSourceExcludes());
+    return List.of(new MultiVectorSourceExcludes(), new SemanticCompanions(this::modelConfig));
   }
 
   @Override
@@ -215,6 +238,14 @@ public final class QuiverPlugin extends Plugin
     return Map.of(
         QuiverEmbedProcessor.TYPE,
         new QuiverEmbedProcessor.Factory(engine(parameters.env).models()));
+  }
+
+  /** Embeds the {@code quiver_semantic} fields of every index that maps some. */
+  @Override
+  public Map<String, Processor.Factory> getSystemIngestProcessors(Processor.Parameters parameters) {
+    return Map.of(
+        SemanticIngestProcessor.TYPE,
+        new SemanticIngestProcessor.Factory(engine(parameters.env).models()));
   }
 
   @Override

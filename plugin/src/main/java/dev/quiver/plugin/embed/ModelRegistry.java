@@ -3,6 +3,7 @@ package dev.quiver.plugin.embed;
 import dev.quiver.ingest.EmbedderSettings;
 import dev.quiver.ingest.EmbeddingService;
 import dev.quiver.ingest.LongText;
+import dev.quiver.ingest.ModelConfig;
 import dev.quiver.ingest.ModelDirectory;
 import dev.quiver.ingest.ModelFiles;
 import dev.quiver.ingest.OnnxEmbedder;
@@ -236,6 +237,15 @@ public final class ModelRegistry implements Closeable {
   public boolean isLateInteraction(String model) {
     Entry entry = models.get(model);
     return entry != null && entry.files() != null && entry.files().config().isLateInteraction();
+  }
+
+  /**
+   * The configuration of a model this node knows (whether loaded or not), null for a model it does
+   * not know or whose files it could not read.
+   */
+  public ModelConfig config(String model) {
+    Entry entry = models.get(model);
+    return entry == null || entry.files() == null ? null : entry.files().config();
   }
 
   /** Names of the models this node knows. */
