@@ -1,5 +1,6 @@
 package dev.quiver.plugin.query;
 
+import dev.quiver.plugin.mapper.QuiverSemanticFieldMapper;
 import dev.quiver.plugin.mapper.QuiverSemanticFieldType;
 import java.io.IOException;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ public final class QuiverSemanticQueryBuilder
   public static final String NAME = "quiver_semantic";
 
   /** The mapping type this query searches. */
-  public static final String FIELD_TYPE = "quiver_semantic";
+  public static final String FIELD_TYPE = QuiverSemanticFieldMapper.CONTENT_TYPE;
 
   public static final int DEFAULT_K = 10;
 

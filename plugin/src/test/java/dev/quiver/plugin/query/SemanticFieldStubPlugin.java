@@ -1,19 +1,21 @@
 package dev.quiver.plugin.query;
 
 import dev.quiver.plugin.mapper.QuiverSemanticFieldType;
+import dev.quiver.plugin.mapper.SemanticChunking;
 import java.util.List;
 import java.util.Map;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
 import org.opensearch.index.mapper.ParseContext;
+import org.opensearch.index.mapper.TextSearchInfo;
 import org.opensearch.plugins.MapperPlugin;
 import org.opensearch.plugins.Plugin;
 
 /**
- * Test fixture: a {@code quiver_semantic} mapping type that only carries the field type the query
- * side reads ({@link QuiverSemanticFieldType}: model and hidden vectors field) and indexes nothing,
- * so that the query builder harness runs before (and independently of) the real mapper. The hidden
- * vectors field is mapped explicitly by the tests.
+ * Test fixture: a mapping type that only carries the field type the query side reads ({@link
+ * QuiverSemanticFieldType}: model and hidden vectors field) and indexes nothing, so that the query
+ * builder harness needs neither the model registry of the real {@code quiver_semantic} mapper nor
+ * its mapping transformer. The hidden vectors field is mapped explicitly by the tests.
  */
 public class SemanticFieldStubPlugin extends Plugin implements MapperPlugin {
 
@@ -42,7 +44,16 @@ public class SemanticFieldStubPlugin extends Plugin implements MapperPlugin {
     public ParametrizedFieldMapper build(Mapper.BuilderContext context) {
       return new StubMapper(
           name,
-          new QuiverSemanticFieldType(buildFullName(context), model.getValue()),
+          new QuiverSemanticFieldType(
+              buildFullName(context),
+              TextSearchInfo.SIMPLE_MATCH_ONLY,
+              model.getValue(),
+              "int8_hnsw",
+              new SemanticChunking(
+                  true,
+                  SemanticChunking.DEFAULT_MAX_TOKENS,
+                  SemanticChunking.DEFAULT_OVERLAP_TOKENS),
+              Map.of()),
           multiFieldsBuilder.build(this, context),
           copyTo.build(),
           model.getValue());
