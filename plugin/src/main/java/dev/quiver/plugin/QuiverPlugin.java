@@ -1,5 +1,7 @@
 package dev.quiver.plugin;
 
+import dev.quiver.ingest.DefaultModel;
+import dev.quiver.ingest.ModelConfig;
 import dev.quiver.plugin.codec.QuiverCodecEligibility;
 import dev.quiver.plugin.codec.QuiverCodecService;
 import dev.quiver.plugin.embed.EmbeddingEngine;
@@ -7,16 +9,21 @@ import dev.quiver.plugin.embed.InferencePools;
 import dev.quiver.plugin.embed.InferenceSettings;
 import dev.quiver.plugin.embed.QuiverEmbedProcessor;
 import dev.quiver.plugin.embed.RestModelsAction;
+import dev.quiver.plugin.embed.SemanticIngestProcessor;
 import dev.quiver.plugin.hybrid.HybridSearchFilter;
 import dev.quiver.plugin.hybrid.QuiverFusedQueryBuilder;
 import dev.quiver.plugin.hybrid.QuiverHybridQueryBuilder;
 import dev.quiver.plugin.mapper.MultiVectorSourceExcludes;
 import dev.quiver.plugin.mapper.QuiverMultiVectorFieldMapper;
+import dev.quiver.plugin.mapper.QuiverSemanticFieldMapper;
 import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
+import dev.quiver.plugin.mapper.SemanticCompanions;
 import dev.quiver.plugin.query.MappedModels;
+import dev.quiver.plugin.query.MatchedChunkFetchPhase;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
 import dev.quiver.plugin.query.QuiverMaxSimQueryBuilder;
+import dev.quiver.plugin.query.QuiverSemanticQueryBuilder;
 import dev.quiver.plugin.stats.QuiverStatsAction;
 import dev.quiver.plugin.stats.RestQuiverStatsAction;
 import dev.quiver.plugin.stats.TransportQuiverStatsAction;
@@ -59,6 +66,7 @@ import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
@@ -67,9 +75,10 @@ import org.opensearch.watcher.ResourceWatcherService;
 /**
  * Quiver's entry point: registers the {@code quiver_vector} and {@code quiver_multi_vector} fields
  * (and the mapping transformer that keeps the latter out of {@code _source}), the {@code
- * quiver_knn} and {@code quiver_maxsim} queries, the codec that writes Quiver fields with Quiver's
- * formats, the {@code quiver_embed} processor and the models API. The embedding engine is created
- * once, from the node's environment, by whichever of OpenSearch's calls needs it first.
+ * quiver_knn}, {@code quiver_maxsim} and {@code quiver_semantic} queries (with the fetch phase of
+ * {@code return_chunk}), the codec that writes Quiver fields with Quiver's formats, the {@code
+ * quiver_embed} processor and the models API. The embedding engine is created once, from the node's
+ * environment, by whichever of OpenSearch's calls needs it first.
  */
 public final class QuiverPlugin extends Plugin
     implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
@@ -133,18 +142,36 @@ public final class QuiverPlugin extends Plugin
     return InferencePools.builders(settings);
   }
 
+  /**
+   * The configuration of a model this node knows, null for an unknown one; before the engine exists
+   * only the default model is known.
+   */
+  private ModelConfig modelConfig(String model) {
+    EmbeddingEngine e;
+    synchronized (this) {
+      e = engine;
+    }
+    if (e == null) {
+      return DefaultModel.NAME.equals(model) ? DefaultModel.config() : null;
+    }
+    return e.models().config(model);
+  }
+
   @Override
   public Map<String, Mapper.TypeParser> getMappers() {
     return Map.of(
         QuiverVectorFieldMapper.CONTENT_TYPE,
         QuiverVectorFieldMapper.PARSER,
         QuiverMultiVectorFieldMapper.CONTENT_TYPE,
-        QuiverMultiVectorFieldMapper.PARSER);
+        QuiverMultiVectorFieldMapper.PARSER,
+        QuiverSemanticFieldMapper.CONTENT_TYPE,
+        QuiverSemanticFieldMapper.parser(this::modelConfig));
   }
 
+  /** Keeps multi-vectors out of {@code _source}; adds the semantic fields' companions. */
   @Override
   public List<MappingTransformer> getMappingTransformers() {
-    return List.of(new MultiVectorSourceExcludes());
+    return List.of(new MultiVectorSourceExcludes(), new SemanticCompanions(this::modelConfig));
   }
 
   @Override
@@ -165,6 +192,11 @@ public final class QuiverPlugin extends Plugin
           public String mappedModel(IndicesRequest search, String field) {
             return mappedModels.modelOf(search, field);
           }
+
+          @Override
+          public String semanticModel(IndicesRequest search, String field) {
+            return mappedModels.semanticModelOf(search, field);
+          }
         };
     return List.of(
         new QuerySpec<>(
@@ -176,13 +208,23 @@ public final class QuiverPlugin extends Plugin
             in -> new QuiverMaxSimQueryBuilder(in, embedder),
             parser -> QuiverMaxSimQueryBuilder.fromXContent(parser, embedder)),
         new QuerySpec<>(
+            QuiverSemanticQueryBuilder.NAME,
+            in -> new QuiverSemanticQueryBuilder(in, embedder),
+            parser -> QuiverSemanticQueryBuilder.fromXContent(parser, embedder)),
+        new QuerySpec<>(
             QuiverHybridQueryBuilder.NAME,
             QuiverHybridQueryBuilder::new,
-            QuiverHybridQueryBuilder::fromXContent),
+            parser -> QuiverHybridQueryBuilder.fromXContent(parser, embedder)),
         new QuerySpec<>(
             QuiverFusedQueryBuilder.NAME,
             QuiverFusedQueryBuilder::new,
             QuiverFusedQueryBuilder::fromXContent));
+  }
+
+  /** {@code return_chunk} of {@code quiver_semantic}: the chunk each hit matched with. */
+  @Override
+  public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+    return List.of(new MatchedChunkFetchPhase());
   }
 
   /** Runs searches whose top-level query is {@code quiver_hybrid}. */
@@ -196,6 +238,14 @@ public final class QuiverPlugin extends Plugin
     return Map.of(
         QuiverEmbedProcessor.TYPE,
         new QuiverEmbedProcessor.Factory(engine(parameters.env).models()));
+  }
+
+  /** Embeds the {@code quiver_semantic} fields of every index that maps some. */
+  @Override
+  public Map<String, Processor.Factory> getSystemIngestProcessors(Processor.Parameters parameters) {
+    return Map.of(
+        SemanticIngestProcessor.TYPE,
+        new SemanticIngestProcessor.Factory(engine(parameters.env).models()));
   }
 
   @Override

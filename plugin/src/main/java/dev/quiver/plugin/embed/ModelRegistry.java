@@ -3,6 +3,7 @@ package dev.quiver.plugin.embed;
 import dev.quiver.ingest.EmbedderSettings;
 import dev.quiver.ingest.EmbeddingService;
 import dev.quiver.ingest.LongText;
+import dev.quiver.ingest.ModelConfig;
 import dev.quiver.ingest.ModelDirectory;
 import dev.quiver.ingest.ModelFiles;
 import dev.quiver.ingest.OnnxEmbedder;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -43,15 +46,25 @@ public final class ModelRegistry implements Closeable {
   /** State of a model on a node that does not load models. */
   static final String NOT_LOADED = "not_loaded";
 
-  /** A model's load state, as the models API reports it. */
+  /**
+   * A model's load state, as the models API reports it, with the texts this node has handed it to
+   * embed so far.
+   */
   public record ModelInfo(
-      String name, String source, Path path, ModelFiles files, String state, String error) {}
+      String name,
+      String source,
+      Path path,
+      ModelFiles files,
+      String state,
+      String error,
+      long textsEmbedded) {}
 
   private record Entry(
       String source, Path path, ModelFiles files, CompletableFuture<OnnxEmbedder> embedder) {}
 
   private final EmbedderSettings settings;
   private final Map<String, Entry> models = new TreeMap<>();
+  private final Map<String, LongAdder> textsEmbedded = new ConcurrentHashMap<>();
   private volatile Inference inference;
   private volatile String notLoadedReason;
 
@@ -146,7 +159,7 @@ public final class ModelRegistry implements Closeable {
    */
   public CompletableFuture<List<float[]>> embed(
       String model, List<String> texts, TextKind kind, LongText longText) {
-    return run(model, kind, (service, e) -> service.embed(e, texts, kind, longText));
+    return run(model, kind, texts.size(), (service, e) -> service.embed(e, texts, kind, longText));
   }
 
   /**
@@ -155,7 +168,8 @@ public final class ModelRegistry implements Closeable {
    */
   public CompletableFuture<List<float[][]>> tokenVectors(
       String model, List<String> texts, TextKind kind, LongText longText) {
-    return run(model, kind, (service, e) -> service.tokenVectors(e, texts, kind, longText));
+    return run(
+        model, kind, texts.size(), (service, e) -> service.tokenVectors(e, texts, kind, longText));
   }
 
   /**
@@ -164,7 +178,8 @@ public final class ModelRegistry implements Closeable {
    */
   public CompletableFuture<TextResults<float[]>> embedEach(
       String model, List<String> texts, TextKind kind, LongText longText) {
-    return run(model, kind, (service, e) -> service.embedEach(e, texts, kind, longText));
+    return run(
+        model, kind, texts.size(), (service, e) -> service.embedEach(e, texts, kind, longText));
   }
 
   /**
@@ -173,7 +188,11 @@ public final class ModelRegistry implements Closeable {
    */
   public CompletableFuture<TextResults<float[][]>> chunkVectorsEach(
       String model, List<String> texts, TextKind kind, LongText longText) {
-    return run(model, kind, (service, e) -> service.chunkVectorsEach(e, texts, kind, longText));
+    return run(
+        model,
+        kind,
+        texts.size(),
+        (service, e) -> service.chunkVectorsEach(e, texts, kind, longText));
   }
 
   /**
@@ -182,7 +201,11 @@ public final class ModelRegistry implements Closeable {
    */
   public CompletableFuture<TextResults<float[][]>> tokenVectorsEach(
       String model, List<String> texts, TextKind kind, LongText longText) {
-    return run(model, kind, (service, e) -> service.tokenVectorsEach(e, texts, kind, longText));
+    return run(
+        model,
+        kind,
+        texts.size(),
+        (service, e) -> service.tokenVectorsEach(e, texts, kind, longText));
   }
 
   /**
@@ -192,6 +215,7 @@ public final class ModelRegistry implements Closeable {
   private <T> CompletableFuture<T> run(
       String model,
       TextKind kind,
+      int texts,
       BiFunction<EmbeddingService, OnnxEmbedder, CompletableFuture<T>> job) {
     String reason = notLoadedReason;
     if (reason != null) {
@@ -205,6 +229,7 @@ public final class ModelRegistry implements Closeable {
           new IllegalStateException("the embedding engine of this node is not started"));
     }
     CompletableFuture<OnnxEmbedder> loaded = embedder(model);
+    textsEmbedded.computeIfAbsent(model, m -> new LongAdder()).add(texts);
     CompletableFuture<T> done = new CompletableFuture<>();
     Runnable submit =
         in.preserveContext()
@@ -236,6 +261,15 @@ public final class ModelRegistry implements Closeable {
   public boolean isLateInteraction(String model) {
     Entry entry = models.get(model);
     return entry != null && entry.files() != null && entry.files().config().isLateInteraction();
+  }
+
+  /**
+   * The configuration of a model this node knows (whether loaded or not), null for a model it does
+   * not know or whose files it could not read.
+   */
+  public ModelConfig config(String model) {
+    Entry entry = models.get(model);
+    return entry == null || entry.files() == null ? null : entry.files().config();
   }
 
   /** Names of the models this node knows. */
@@ -278,7 +312,16 @@ public final class ModelRegistry implements Closeable {
           } else if (state.equals(NOT_LOADED)) {
             error = reason;
           }
-          out.add(new ModelInfo(name, entry.source(), entry.path(), entry.files(), state, error));
+          LongAdder embedded = textsEmbedded.get(name);
+          out.add(
+              new ModelInfo(
+                  name,
+                  entry.source(),
+                  entry.path(),
+                  entry.files(),
+                  state,
+                  error,
+                  embedded == null ? 0 : embedded.sum()));
         });
     return out;
   }

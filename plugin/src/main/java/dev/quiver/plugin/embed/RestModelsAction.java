@@ -41,6 +41,7 @@ public final class RestModelsAction extends BaseRestHandler {
         b.field("source", info.source());
         b.field("path", info.path().toString());
         b.field("state", info.state());
+        b.field("texts_embedded", info.textsEmbedded());
         if (info.files() != null) {
           var c = info.files().config();
           b.field("dims", c.dims());

@@ -39,19 +39,33 @@ public final class MultiVectorSourceExcludes implements MappingTransformer {
   }
 
   /** Adds the excludes in place; public for tests. */
-  @SuppressWarnings("unchecked")
   public static void apply(Map<String, Object> mapping) {
     if (mapping == null) {
       return;
     }
-    Map<String, Object> root = mapping;
+    Map<String, Object> root = root(mapping);
+    List<String> paths = new ArrayList<>();
+    collect(root.get("properties"), "", paths);
+    exclude(root, paths);
+  }
+
+  /** The mapping's root object: the mapping itself, or what its only {@code _doc} key holds. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> root(Map<String, Object> mapping) {
     if (mapping.size() == 1
         && mapping.get("_doc") instanceof Map<?, ?> typed
         && mapping.containsKey("properties") == false) {
-      root = (Map<String, Object>) typed;
+      return (Map<String, Object>) typed;
     }
-    List<String> paths = new ArrayList<>();
-    collect(root.get("properties"), "", paths);
+    return mapping;
+  }
+
+  /**
+   * Adds {@code paths} to the {@code _source.excludes} of the mapping's root object (unless {@code
+   * _source} is disabled or not an object).
+   */
+  @SuppressWarnings("unchecked")
+  static void exclude(Map<String, Object> root, List<String> paths) {
     if (paths.isEmpty()) {
       return;
     }
@@ -95,6 +109,9 @@ public final class MultiVectorSourceExcludes implements MappingTransformer {
         continue;
       }
       String path = prefix + e.getKey();
+      if (prefix.isEmpty() && SemanticFields.ROOT.equals(e.getKey())) {
+        continue; // the semantic fields' companions: excluded as a whole by SemanticCompanions
+      }
       if (QuiverMultiVectorFieldMapper.CONTENT_TYPE.equals(field.get("type"))) {
         Object keep = field.get("store_source");
         if (Boolean.TRUE.equals(keep) || "true".equals(String.valueOf(keep))) {

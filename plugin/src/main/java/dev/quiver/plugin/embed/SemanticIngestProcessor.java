@@ -1,0 +1,338 @@
+package dev.quiver.plugin.embed;
+
+import dev.quiver.ingest.LongText;
+import dev.quiver.ingest.ModelConfig;
+import dev.quiver.ingest.TextKind;
+import dev.quiver.ingest.TextResults;
+import dev.quiver.plugin.Futures;
+import dev.quiver.plugin.mapper.QuiverSemanticFieldMapper;
+import dev.quiver.plugin.mapper.SemanticChunking;
+import dev.quiver.plugin.mapper.SemanticFields;
+import dev.quiver.plugin.mapper.SemanticMappings;
+import dev.quiver.plugin.mapper.SemanticState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.opensearch.ingest.AbstractBatchingProcessor;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.IngestPlugin.SystemIngestPipelineConfigKeys;
+
+/**
+ * The system ingest processor of {@code quiver_semantic} fields: OpenSearch puts it in the system
+ * pipeline of every index whose mapping has such a field, so plain text sent with {@code _bulk},
+ * {@code _index}, {@code _create} or {@code _update} gets its passage vectors with no pipeline
+ * named.
+ *
+ * <p>For each document and each semantic field holding a string, it writes {@code
+ * _quiver_semantic.P.vectors} (one vector per chunk, the model's document prefix applied) and
+ * {@code _quiver_semantic.P.state} (base64 of {@link SemanticState}). All texts of a field in a
+ * batch (a whole bulk request) are embedded together on Quiver's inference threads; the processor
+ * completes asynchronously. A document whose value is not a non-empty string, or whose text the
+ * model fails on, fails alone with a 400 naming the field; nothing of it is indexed, the rest of
+ * the batch is.
+ */
+public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
+
+  public static final String TYPE = "quiver_semantic";
+
+  /** One semantic field, its model and its chunking resolved. */
+  record Target(String path, String model, SemanticChunking chunking) {
+    LongText longText() {
+      return chunking.enabled() ? LongText.CHUNK : LongText.TRUNCATE;
+    }
+  }
+
+  private final ModelRegistry models;
+  private final List<Target> targets;
+
+  SemanticIngestProcessor(String tag, ModelRegistry models, List<Target> targets) {
+    super(tag, "embeds the quiver_semantic fields " + targets, Integer.MAX_VALUE);
+    this.models = models;
+    this.targets = targets;
+  }
+
+  List<Target> targets() {
+    return targets;
+  }
+
+  @Override
+  public String getType() {
+    return TYPE;
+  }
+
+  @Override
+  public boolean isSystemGenerated() {
+    return true;
+  }
+
+  /**
+   * The text of {@code target} in {@code doc}; null when absent; a 400 when not a usable string.
+   */
+  static String textOf(IngestDocument doc, Target target) {
+    if (doc.hasField(target.path()) == false) {
+      return null;
+    }
+    Object value = doc.getFieldValue(target.path(), Object.class);
+    if (value == null) {
+      return null;
+    }
+    String what =
+        value instanceof String
+            ? null
+            : value instanceof Map<?, ?>
+                ? "an object"
+                : value instanceof List<?>
+                    ? "an array"
+                    : "[" + value.getClass().getSimpleName() + "]";
+    if (what != null) {
+      throw new IllegalArgumentException(
+          "field ["
+              + target.path()
+              + "] of type ["
+              + QuiverSemanticFieldMapper.CONTENT_TYPE
+              + "] takes one string, got "
+              + what
+              + idOf(doc));
+    }
+    String text = (String) value;
+    if (text.isBlank()) {
+      throw new IllegalArgumentException(
+          "field ["
+              + target.path()
+              + "] of type ["
+              + QuiverSemanticFieldMapper.CONTENT_TYPE
+              + "] is empty"
+              + idOf(doc));
+    }
+    return text;
+  }
+
+  private static String idOf(IngestDocument doc) {
+    Object id = doc.getSourceAndMetadata().get(IngestDocument.Metadata.ID.getFieldName());
+    return id == null ? "" : " (document [" + id + "])";
+  }
+
+  @Override
+  public void execute(IngestDocument doc, BiConsumer<IngestDocument, Exception> handler) {
+    IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, doc, null);
+    subBatchExecute(
+        List.of(wrapper),
+        done ->
+            handler.accept(wrapper.getException() == null ? doc : null, wrapper.getException()));
+  }
+
+  @Override
+  public IngestDocument execute(IngestDocument doc) throws Exception {
+    CompletableFuture<IngestDocument> done = new CompletableFuture<>();
+    execute(
+        doc,
+        (result, e) -> {
+          if (e != null) {
+            done.completeExceptionally(e);
+          } else {
+            done.complete(result);
+          }
+        });
+    try {
+      return done.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw Futures.cause(e);
+    }
+  }
+
+  /** Hands the documents back in request order (see {@link QuiverEmbedProcessor#batchExecute}). */
+  @Override
+  public void batchExecute(
+      List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
+    super.batchExecute(docs, results -> handler.accept(docs));
+  }
+
+  @Override
+  protected void subBatchExecute(
+      List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
+    // texts[d][t]: the text of target t in document d (null: absent); null row: document failed
+    String[][] texts = new String[docs.size()][];
+    for (int d = 0; d < docs.size(); d++) {
+      IngestDocumentWrapper wrapper = docs.get(d);
+      if (wrapper.getException() != null || wrapper.getIngestDocument() == null) {
+        continue;
+      }
+      String[] row = new String[targets.size()];
+      try {
+        for (int t = 0; t < targets.size(); t++) {
+          row[t] = textOf(wrapper.getIngestDocument(), targets.get(t));
+        }
+        texts[d] = row;
+      } catch (Exception e) {
+        wrapper.update(wrapper.getIngestDocument(), e);
+      }
+    }
+    List<CompletableFuture<TextResults<float[][]>>> runs = new ArrayList<>();
+    List<int[]> owners = new ArrayList<>();
+    for (int t = 0; t < targets.size(); t++) {
+      Target target = targets.get(t);
+      List<String> batch = new ArrayList<>();
+      List<Integer> owner = new ArrayList<>();
+      for (int d = 0; d < docs.size(); d++) {
+        if (texts[d] != null && texts[d][t] != null) {
+          batch.add(texts[d][t]);
+          owner.add(d);
+        }
+      }
+      owners.add(owner.stream().mapToInt(Integer::intValue).toArray());
+      runs.add(
+          batch.isEmpty()
+              ? CompletableFuture.completedFuture(TextResults.none(target.model()))
+              : models.chunkVectorsEach(
+                  target.model(), batch, TextKind.DOCUMENT, target.longText()));
+    }
+    CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, failure) -> {
+              try {
+                write(docs, texts, runs, owners);
+              } finally {
+                handler.accept(docs);
+              }
+            });
+  }
+
+  /** Writes every document's vectors and state, or fails the document with its first failure. */
+  private void write(
+      List<IngestDocumentWrapper> docs,
+      String[][] texts,
+      List<CompletableFuture<TextResults<float[][]>>> runs,
+      List<int[]> owners) {
+    float[][][][] vectors = new float[docs.size()][targets.size()][][];
+    Exception[] failures = new Exception[docs.size()];
+    for (int t = 0; t < targets.size(); t++) {
+      Target target = targets.get(t);
+      int[] owner = owners.get(t);
+      TextResults<float[][]> results;
+      try {
+        results = runs.get(t).join();
+      } catch (Exception e) {
+        Exception cause = Futures.cause(e);
+        for (int d : owner) {
+          if (failures[d] == null) {
+            failures[d] = cause;
+          }
+        }
+        continue;
+      }
+      for (int i = 0; i < owner.length; i++) {
+        int d = owner[i];
+        if (results.failed(i)) {
+          if (failures[d] == null) {
+            failures[d] =
+                new IllegalArgumentException(
+                    "field ["
+                        + target.path()
+                        + "] of type ["
+                        + QuiverSemanticFieldMapper.CONTENT_TYPE
+                        + "] could not be embedded"
+                        + idOf(docs.get(d).getIngestDocument())
+                        + ": "
+                        + results.failure(i).getMessage(),
+                    results.failure(i));
+          }
+        } else {
+          vectors[d][t] = results.get(i);
+        }
+      }
+    }
+    for (int d = 0; d < docs.size(); d++) {
+      if (texts[d] == null) {
+        continue;
+      }
+      IngestDocumentWrapper wrapper = docs.get(d);
+      if (failures[d] != null) {
+        wrapper.update(wrapper.getIngestDocument(), failures[d]);
+        continue;
+      }
+      IngestDocument doc = wrapper.getIngestDocument();
+      for (int t = 0; t < targets.size(); t++) {
+        if (texts[d][t] == null) {
+          continue;
+        }
+        Target target = targets.get(t);
+        float[][] chunks = vectors[d][t];
+        int[] unknown = new int[chunks.length];
+        Arrays.fill(unknown, -1);
+        SemanticState state =
+            new SemanticState(
+                SemanticState.hash(target.model(), target.chunking(), texts[d][t]),
+                unknown,
+                unknown,
+                chunks);
+        doc.setFieldValue(
+            SemanticFields.vectorsField(target.path()), QuiverEmbedProcessor.toLists(chunks));
+        doc.setFieldValue(
+            SemanticFields.stateField(target.path()),
+            Base64.getEncoder().encodeToString(state.encode()));
+      }
+    }
+  }
+
+  /**
+   * Makes the processor for an index (or the templates of one to be created) from its mappings;
+   * none when they have no semantic field.
+   */
+  public static final class Factory implements Processor.Factory {
+    private final ModelRegistry models;
+
+    public Factory(ModelRegistry models) {
+      this.models = models;
+    }
+
+    @Override
+    public boolean isSystemGenerated() {
+      return true;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Processor create(
+        Map<String, Processor.Factory> factories,
+        String tag,
+        String description,
+        Map<String, Object> config) {
+      Map<String, SemanticMappings.SemanticField> fields = new LinkedHashMap<>();
+      Object mappings = config.get(SystemIngestPipelineConfigKeys.INDEX_MAPPINGS);
+      if (mappings instanceof Map<?, ?> m) {
+        for (SemanticMappings.SemanticField f : SemanticMappings.of((Map<String, Object>) m)) {
+          fields.put(f.path(), f);
+        }
+      }
+      Object templates = config.get(SystemIngestPipelineConfigKeys.INDEX_TEMPLATE_MAPPINGS);
+      if (templates instanceof List<?> list) {
+        for (Object t : list) {
+          if (t instanceof Map<?, ?> m) {
+            for (SemanticMappings.SemanticField f : SemanticMappings.of((Map<String, Object>) m)) {
+              fields.put(f.path(), f);
+            }
+          }
+        }
+      }
+      if (fields.isEmpty()) {
+        return null;
+      }
+      List<Target> targets = new ArrayList<>();
+      for (SemanticMappings.SemanticField f : fields.values()) {
+        ModelConfig model =
+            QuiverSemanticFieldMapper.modelConfig(f.path(), f.model(), models::config);
+        targets.add(
+            new Target(f.path(), f.model(), f.chunking().resolve(f.path(), model.maxTokens())));
+      }
+      return new SemanticIngestProcessor(tag, models, List.copyOf(targets));
+    }
+  }
+}
