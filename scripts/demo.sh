@@ -109,8 +109,8 @@ show() { # rank, score, topic and text of each hit
 for n, h in enumerate(json.load(sys.stdin)["hits"]["hits"], 1):
     text = h["_source"]["text"]
     print("   %d. %.4f  [%s] %s" % (n, h["_score"], h["_source"]["topic"], text if len(text) < 110 else text[:100] + "..."))
-    for c in h.get("fields", {}).get("_quiver_chunk", []):
-        print("      matched chunk %s [%s..%s]: %s" % (c.get("chunk"), c.get("start"), c.get("end"), c.get("text", "")[:100]))'
+    for c in h.get("fields", {}).get("_quiver_semantic.text.chunk", []):
+        print("      matched chunk %s, characters %s..%s: %s" % (c.get("index"), c.get("start"), c.get("end"), c.get("text", "")[:100]))'
 }
 
 ask() { # title body

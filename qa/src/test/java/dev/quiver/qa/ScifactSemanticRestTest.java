@@ -85,7 +85,8 @@ class ScifactSemanticRestTest {
   @Test
   void semanticFieldMatchesTheEmbedPipelinePath() {
     double pipeline = quality(ScifactRestTest.INDEX, "dense", ScifactRetrieval::dense).ndcgAt10();
-    double semantic = quality(INDEX, "quiver_semantic", ScifactSemanticRestTest::semantic).ndcgAt10();
+    double semantic =
+        quality(INDEX, "quiver_semantic", ScifactSemanticRestTest::semantic).ndcgAt10();
     assertTrue(
         semantic >= pipeline - MAX_LOSS_TO_PIPELINE,
         "quiver_semantic nDCG@10 " + semantic + " more than 0.01 below the pipeline's " + pipeline);
@@ -103,7 +104,8 @@ class ScifactSemanticRestTest {
   @Test
   void hybridShortcutBeatsBm25AndSemanticAlone() {
     double bm25 = quality(INDEX, "match", ScifactSemanticRestTest::lexical).ndcgAt10();
-    double semantic = quality(INDEX, "quiver_semantic", ScifactSemanticRestTest::semantic).ndcgAt10();
+    double semantic =
+        quality(INDEX, "quiver_semantic", ScifactSemanticRestTest::semantic).ndcgAt10();
     double hybrid = quality(INDEX, "hybrid shortcut", ScifactSemanticRestTest::shortcut).ndcgAt10();
     assertTrue(
         hybrid >= Math.max(bm25, semantic),
