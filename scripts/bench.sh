@@ -56,6 +56,13 @@
 #                                          (stats API), passages (output: chunks) vs one mean vector. Writes
 #                                          qa/bench/results/multivector-<date>.txt. Needs ../shared/datasets/scifact;
 #                                          not as root. Options: see qa/.../MultiVectorBenchmark.java.
+#   scripts/bench.sh semantic [-Dbench.x=...]
+#                                          quiver_semantic on SciFact (real node): nDCG@10 / recall@100 of BM25, the
+#                                          quiver_embed pipeline + quiver_knn, quiver_semantic and the quiver_hybrid
+#                                          shortcut; ingest docs/s of raw text into quiver_semantic vs the quiver_embed
+#                                          pipeline (same docs, model, bulks, threads; interleaved rounds, A/A control).
+#                                          Writes qa/bench/results/semantic-<date>.txt. Needs ../shared/datasets/scifact;
+#                                          not as root. Options: see qa/.../SemanticScifactBenchmark.java.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
@@ -72,6 +79,7 @@ case "${1:-}" in
   maxsim) MODE=maxsim; shift ;;
   hybrid) MODE=hybrid; shift ;;
   multivector) MODE=multivector; shift ;;
+  semantic) MODE=semantic; shift ;;
 esac
 
 # A benchmark class in qa that starts its own real node: one reactor up to verify (no install)
@@ -98,6 +106,12 @@ node_bench() {
 
 if [ "$MODE" = multivector ]; then
   node_bench MultiVectorBenchmark '^QUIVER-MV-BENCH' "$@"
+  exit 0
+fi
+
+if [ "$MODE" = semantic ]; then
+  node_bench SemanticScifactBenchmark '^QUIVER-SEMANTIC-BENCH' \
+    -Dbench.out="$PWD/qa/bench/results/semantic-$(date -u +%F).txt" "$@"
   exit 0
 fi
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: builds Quiver, starts a real OpenSearch 3.8.0 node with the plugin and its default
-# model installed, indexes a small demo corpus of texts through the quiver_embed pipeline (embedded
-# in-process with ONNX Runtime), runs quiver_knn and quiver_hybrid queries by text and prints the results, then stops
-# the node.
+# model installed, indexes a small demo corpus of raw texts into a quiver_semantic field (embedded
+# in the node with ONNX Runtime, no pipeline), runs quiver_hybrid and quiver_semantic queries and
+# prints the results and the number of REST calls to the first hybrid result, then stops the node.
 # Run as a normal (non-root) user: OpenSearch refuses to start as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +39,8 @@ for _ in $(seq 1 180); do
 done
 curl -sf "$URL/_cat/plugins?v"
 
-call() { # method path [body]
+call() { # method path [body]: a REST call, counted from the index creation on
+  CALLS=$((CALLS + 1))
   curl -sS -X "$1" "$URL$2" -H 'Content-Type: application/json' ${3:+-d "$3"}
   echo
 }
@@ -51,17 +52,14 @@ for _ in $(seq 1 120); do
 done
 call GET "/_plugins/_quiver/models?pretty"
 
-echo "== Ingest pipeline: quiver_embed turns 'text' into a 384-d vector with bge-small-en-v1.5 (in-process ONNX Runtime)"
-call PUT /_ingest/pipeline/embed '{
-  "processors": [{"quiver_embed": {"model": "bge-small-en-v1.5", "field_map": {"text": "embedding"}, "batch_size": 16}}]}'
+CALLS=0
 
-echo "== Index 'facts' with a quiver_vector field, the pipeline as default"
+echo "== Call 1: create 'facts' with a quiver_semantic field (text in; the node makes the vectors, no pipeline)"
 call PUT /facts '{
-  "settings": {"number_of_shards": 1, "number_of_replicas": 0, "default_pipeline": "embed"},
-  "mappings": {"_source": {"excludes": ["embedding"]}, "properties": {
-    "text": {"type": "text"}, "topic": {"type": "keyword"},
-    "embedding": {"type": "quiver_vector", "dims": 384, "similarity": "cosine",
-                  "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}}}}}'
+  "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+  "mappings": {"properties": {
+    "text": {"type": "quiver_semantic", "model": "bge-small-en-v1.5", "index_options": {"type": "int8_hnsw"}},
+    "topic": {"type": "keyword"}}}}'
 
 # topic|text
 FACTS='health|Vaccines train the immune system to recognise a pathogen before an infection happens.
@@ -93,20 +91,26 @@ history|The Roman aqueducts carried water to cities over long distances using gr
 history|The first powered airplane flight was made by the Wright brothers in 1903.
 history|The Great Wall of China was built over centuries to protect against northern invasions.'
 
-echo "== Indexing $(echo "$FACTS" | wc -l) short texts through the pipeline"
+LONG="Coffee, a brewed drink, is prepared from roasted coffee beans, the seeds of berries from certain Coffea species. $(printf 'Its history is long and spans many countries and centuries of trade. %.0s' $(seq 1 40))The caffeine in coffee is a stimulant that blocks adenosine receptors in the brain, which is why a cup keeps people awake."
+echo "== Call 2: _bulk the raw texts ($(echo "$FACTS" | wc -l) short ones, one long one that is cut into chunks)"
 BULK=""
 i=0
 while IFS='|' read -r topic text; do
   i=$((i + 1))
   BULK+="{\"index\":{\"_id\":\"$i\"}}"$'\n'"{\"topic\":\"$topic\",\"text\":\"$text\"}"$'\n'
 done <<< "$FACTS"
+BULK+="{\"index\":{\"_id\":\"long\"}}"$'\n'"{\"topic\":\"food\",\"text\":\"$LONG\"}"$'\n'
+CALLS=$((CALLS + 1))
 curl -sS -X POST "$URL/facts/_bulk?refresh=true" -H 'Content-Type: application/x-ndjson' \
   --data-binary "$BULK" | grep -o '"errors":[a-z]*'
 
 show() { # rank, score, topic and text of each hit
   python3 -c 'import json, sys
 for n, h in enumerate(json.load(sys.stdin)["hits"]["hits"], 1):
-    print("   %d. %.4f  [%s] %s" % (n, h["_score"], h["_source"]["topic"], h["_source"]["text"]))'
+    text = h["_source"]["text"]
+    print("   %d. %.4f  [%s] %s" % (n, h["_score"], h["_source"]["topic"], text if len(text) < 110 else text[:100] + "..."))
+    for c in h.get("fields", {}).get("_quiver_semantic.text.chunk", []):
+        print("      matched chunk %s, characters %s..%s: %s" % (c.get("index"), c.get("start"), c.get("end"), c.get("text", "")[:100]))'
 }
 
 ask() { # title body
@@ -115,17 +119,20 @@ ask() { # title body
   curl -sS -X POST "$URL/facts/_search" -H 'Content-Type: application/json' -d "$2" | show
 }
 
-ask "Semantic search: no keyword in common with the best answer" \
-  '{"size": 3, "query": {"quiver_knn": {"field": "embedding", "query_text": "why does the ground shake", "k": 3}}}'
-ask "Query text is embedded on the node, with the model's query prefix" \
-  '{"size": 3, "query": {"quiver_knn": {"field": "embedding", "query_text": "how do shots protect us from disease", "k": 3}}}'
+echo "== Call 3: the first hybrid search (BM25 + semantic on the one field, fused)"
+CALLS=$((CALLS + 1))
+ask "quiver_hybrid shortcut: BM25 and quiver_semantic over 'text', fused once (default RRF)" \
+  '{"size": 3, "query": {"quiver_hybrid": {"query": "why does the ground shake", "fields": ["text"]}}}'
+echo "== $CALLS REST calls from an empty node to the first hybrid result (create index, _bulk, _search)"
+ask "Semantic search: no keyword in common with the best answer (the model's query prefix applied)" \
+  '{"size": 3, "query": {"quiver_semantic": {"field": "text", "query": "how do shots protect us from disease", "k": 3}}}'
 ask "Filter applied during the graph search: only the 'space' topic" \
-  '{"size": 3, "query": {"quiver_knn": {"field": "embedding", "query_text": "how far away are things in the universe", "k": 3, "filter": {"term": {"topic": "space"}}}}}'
-ask "quiver_knn inside bool, with a keyword clause" \
-  '{"size": 3, "query": {"bool": {"must": [{"quiver_knn": {"field": "embedding", "query_text": "finding similar items quickly", "k": 5}}], "should": [{"match": {"text": "graph"}}]}}}'
-ask "quiver_hybrid: BM25 and dense, each over the whole index, fused once (default RRF)" \
-  '{"size": 3, "query": {"quiver_hybrid": {"queries": [{"match": {"text": "graph index"}}, {"quiver_knn": {"field": "embedding", "query_text": "finding similar items quickly", "k": 10}}]}}}'
+  '{"size": 3, "query": {"quiver_semantic": {"field": "text", "query": "how far away are things in the universe", "k": 3, "filter": {"term": {"topic": "space"}}}}}'
+ask "A long text scores as its best chunk; return_chunk says which one matched" \
+  '{"size": 2, "query": {"quiver_semantic": {"field": "text", "query": "what keeps you awake after a cup", "k": 2, "return_chunk": true}}}'
+ask "match on the same field is lexical (BM25)" \
+  '{"size": 3, "query": {"match": {"text": "graph index"}}}'
 echo "== Bad input is a 400 naming the field and the problem, and the document is not indexed:"
 call PUT /facts/_doc/bad '{"topic": "none", "text": ""}'
-call PUT "/facts/_doc/bad2?pipeline=_none" '{"topic": "none", "embedding": [1, 2]}'
+call PUT /facts/_doc/bad2 '{"topic": "none", "text": {"not": "a string"}}'
 echo "== Done; stopping the node."

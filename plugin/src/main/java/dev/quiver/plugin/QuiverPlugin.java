@@ -21,9 +21,11 @@ import dev.quiver.plugin.mapper.QuiverVectorFieldMapper;
 import dev.quiver.plugin.mapper.SemanticCheckFieldMapper;
 import dev.quiver.plugin.mapper.SemanticCompanions;
 import dev.quiver.plugin.query.MappedModels;
+import dev.quiver.plugin.query.MatchedChunkFetchPhase;
 import dev.quiver.plugin.query.QueryEmbedder;
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
 import dev.quiver.plugin.query.QuiverMaxSimQueryBuilder;
+import dev.quiver.plugin.query.QuiverSemanticQueryBuilder;
 import dev.quiver.plugin.stats.QuiverStatsAction;
 import dev.quiver.plugin.stats.RestQuiverStatsAction;
 import dev.quiver.plugin.stats.TransportQuiverStatsAction;
@@ -67,6 +69,7 @@ import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
@@ -75,9 +78,10 @@ import org.opensearch.watcher.ResourceWatcherService;
 /**
  * Quiver's entry point: registers the {@code quiver_vector} and {@code quiver_multi_vector} fields
  * (and the mapping transformer that keeps the latter out of {@code _source}), the {@code
- * quiver_knn} and {@code quiver_maxsim} queries, the codec that writes Quiver fields with Quiver's
- * formats, the {@code quiver_embed} processor and the models API. The embedding engine is created
- * once, from the node's environment, by whichever of OpenSearch's calls needs it first.
+ * quiver_knn}, {@code quiver_maxsim} and {@code quiver_semantic} queries (with the fetch phase of
+ * {@code return_chunk}), the codec that writes Quiver fields with Quiver's formats, the {@code
+ * quiver_embed} processor and the models API. The embedding engine is created once, from the node's
+ * environment, by whichever of OpenSearch's calls needs it first.
  */
 public final class QuiverPlugin extends Plugin
     implements MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin, ActionPlugin {
@@ -197,6 +201,11 @@ public final class QuiverPlugin extends Plugin
           public String mappedModel(IndicesRequest search, String field) {
             return mappedModels.modelOf(search, field);
           }
+
+          @Override
+          public String semanticModel(IndicesRequest search, String field) {
+            return mappedModels.semanticModelOf(search, field);
+          }
         };
     return List.of(
         new QuerySpec<>(
@@ -208,13 +217,23 @@ public final class QuiverPlugin extends Plugin
             in -> new QuiverMaxSimQueryBuilder(in, embedder),
             parser -> QuiverMaxSimQueryBuilder.fromXContent(parser, embedder)),
         new QuerySpec<>(
+            QuiverSemanticQueryBuilder.NAME,
+            in -> new QuiverSemanticQueryBuilder(in, embedder),
+            parser -> QuiverSemanticQueryBuilder.fromXContent(parser, embedder)),
+        new QuerySpec<>(
             QuiverHybridQueryBuilder.NAME,
             QuiverHybridQueryBuilder::new,
-            QuiverHybridQueryBuilder::fromXContent),
+            parser -> QuiverHybridQueryBuilder.fromXContent(parser, embedder)),
         new QuerySpec<>(
             QuiverFusedQueryBuilder.NAME,
             QuiverFusedQueryBuilder::new,
             QuiverFusedQueryBuilder::fromXContent));
+  }
+
+  /** {@code return_chunk} of {@code quiver_semantic}: the chunk each hit matched with. */
+  @Override
+  public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+    return List.of(new MatchedChunkFetchPhase());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.quiver.plugin.hybrid;
 
 import dev.quiver.plugin.query.QuiverKnnQueryBuilder;
+import dev.quiver.plugin.query.QuiverSemanticQueryBuilder;
 import java.util.List;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.index.query.BoolQueryBuilder;
@@ -114,7 +115,10 @@ final class HybridRequests {
     return q instanceof QuiverKnnQueryBuilder knn ? Math.min(window, knn.k()) : window;
   }
 
-  /** The sub-query with the shared filter: inside a {@code quiver_knn}, else {@code bool}. */
+  /**
+   * The sub-query with the shared filter: inside a {@code quiver_knn} or {@code quiver_semantic}
+   * (applied during their graph search), else {@code bool}.
+   */
   static QueryBuilder filtered(QueryBuilder q, QueryBuilder filter) {
     if (filter == null) {
       return q;
@@ -124,6 +128,12 @@ final class HybridRequests {
           knn.filter() == null
               ? filter
               : QueryBuilders.boolQuery().filter(knn.filter()).filter(filter));
+    }
+    if (q instanceof QuiverSemanticQueryBuilder semantic) {
+      return semantic.withFilter(
+          semantic.filter() == null
+              ? filter
+              : QueryBuilders.boolQuery().filter(semantic.filter()).filter(filter));
     }
     return QueryBuilders.boolQuery().must(q).filter(filter);
   }
@@ -153,7 +163,7 @@ final class HybridRequests {
   /**
    * The request itself with {@code quiver_fused} as its query; {@code min_score} was applied to the
    * fused scores already. A highlighter without its own query highlights the terms of the
-   * sub-queries other than {@code quiver_knn}.
+   * sub-queries other than {@code quiver_knn} and {@code quiver_semantic}.
    */
   static SearchRequest finalSearch(
       SearchRequest request, QuiverHybridQueryBuilder hybrid, QuiverFusedQueryBuilder fused) {
@@ -166,7 +176,12 @@ final class HybridRequests {
     if (highlight != null && highlight.highlightQuery() == null) {
       BoolQueryBuilder terms = QueryBuilders.boolQuery();
       List<QueryBuilder> lexical =
-          hybrid.queries().stream().filter(q -> !(q instanceof QuiverKnnQueryBuilder)).toList();
+          hybrid.queries().stream()
+              .filter(
+                  q ->
+                      !(q instanceof QuiverKnnQueryBuilder
+                          || q instanceof QuiverSemanticQueryBuilder))
+              .toList();
       lexical.forEach(terms::should);
       if (lexical.isEmpty() == false) {
         highlight.highlightQuery(terms);

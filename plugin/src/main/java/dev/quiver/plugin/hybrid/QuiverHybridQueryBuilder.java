@@ -1,5 +1,6 @@
 package dev.quiver.plugin.hybrid;
 
+import dev.quiver.plugin.query.QueryEmbedder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,16 @@ import org.opensearch.index.query.QueryShardContext;
  *
  * <pre>
  * {"quiver_hybrid": {"queries": [{..}, {..}], "fusion": {..}, "filter": {..}}}
+ * {"quiver_hybrid": {"query": "..", "fields": ["body"], "fusion": {..}, "filter": {..}}}
  * </pre>
  *
  * <p>2 to 5 sub-queries of any kind, an optional {@code fusion} ({@link FusionSpec}; RRF by
  * default) and an optional {@code filter} applied to every sub-query (inside a {@code quiver_knn}
  * it filters during the graph search). It is executed by {@link HybridSearchFilter} on the
  * coordinating node, and only as the top-level query of a search request: anywhere else (inside
- * {@code bool}, in {@code _count}, ...) it is a 400.
+ * {@code bool}, in {@code _count}, ...) it is a 400. The second form is a shortcut for BM25 and
+ * semantic search on {@code quiver_semantic} fields ({@link HybridShortcut}); it is expanded into
+ * the first when parsed.
  */
 public final class QuiverHybridQueryBuilder extends AbstractQueryBuilder<QuiverHybridQueryBuilder> {
 
@@ -40,6 +44,8 @@ public final class QuiverHybridQueryBuilder extends AbstractQueryBuilder<QuiverH
   private static final ParseField QUERIES = new ParseField("queries");
   private static final ParseField FUSION = new ParseField("fusion");
   private static final ParseField FILTER = new ParseField("filter");
+  private static final ParseField QUERY = new ParseField("query");
+  private static final ParseField FIELDS = new ParseField("fields");
 
   private final List<QueryBuilder> queries;
   private final FusionSpec fusion;
@@ -123,8 +129,20 @@ public final class QuiverHybridQueryBuilder extends AbstractQueryBuilder<QuiverH
     builder.endObject();
   }
 
+  /** Parses the full form only (where no embedder is wired, the shortcut is refused). */
   public static QuiverHybridQueryBuilder fromXContent(XContentParser parser) throws IOException {
+    return fromXContent(parser, null);
+  }
+
+  /**
+   * Parses the full form or the shortcut ({@link HybridShortcut}), whose {@code quiver_semantic}
+   * sub-queries embed their text with {@code embedder}.
+   */
+  public static QuiverHybridQueryBuilder fromXContent(XContentParser parser, QueryEmbedder embedder)
+      throws IOException {
     List<QueryBuilder> queries = null;
+    String query = null;
+    List<String> fields = null;
     FusionSpec fusion = null;
     QueryBuilder filter = null;
     float boost = DEFAULT_BOOST;
@@ -145,6 +163,22 @@ public final class QuiverHybridQueryBuilder extends AbstractQueryBuilder<QuiverH
           }
           queries.add(parseInnerQueryBuilder(parser));
         }
+      } else if (QUERY.match(current, parser.getDeprecationHandler())) {
+        if (token != Token.VALUE_STRING) {
+          throw error(parser, "[query] must be a string, got [" + token + "]");
+        }
+        query = parser.text();
+      } else if (FIELDS.match(current, parser.getDeprecationHandler())) {
+        if (token != Token.START_ARRAY) {
+          throw error(parser, "[fields] must be an array of field names");
+        }
+        fields = new ArrayList<>();
+        while ((token = parser.nextToken()) != Token.END_ARRAY) {
+          if (token != Token.VALUE_STRING) {
+            throw error(parser, "[fields] must be an array of field names, got [" + token + "]");
+          }
+          fields.add(parser.text());
+        }
       } else if (FUSION.match(current, parser.getDeprecationHandler())) {
         if (token != Token.START_OBJECT) {
           throw error(parser, "[fusion] must be an object");
@@ -164,13 +198,23 @@ public final class QuiverHybridQueryBuilder extends AbstractQueryBuilder<QuiverH
             parser,
             "unknown field ["
                 + current
-                + "], expected one of [queries, fusion, filter, boost, _name]");
+                + "], expected one of [queries, query, fields, fusion, filter, boost, _name]");
       }
     }
-    if (queries == null) {
-      throw error(parser, "requires [queries]");
+    boolean shortcut = query != null || fields != null;
+    if (queries != null && shortcut) {
+      throw error(
+          parser,
+          "takes [queries] or the shortcut [query] with [fields], not both"
+              + " (the shortcut stands for [queries] of [multi_match] and [quiver_semantic])");
+    }
+    if (queries == null && shortcut == false) {
+      throw error(parser, "requires [queries], or [query] with [fields]");
     }
     try {
+      if (shortcut) {
+        queries = HybridShortcut.subQueries(query, fields, fusion, embedder);
+      }
       return new QuiverHybridQueryBuilder(queries, fusion, filter)
           .boost(boost)
           .queryName(queryName);

@@ -3,7 +3,10 @@ package dev.quiver.plugin.query;
 import java.util.concurrent.CompletableFuture;
 import org.opensearch.action.IndicesRequest;
 
-/** Embeds query text for {@code quiver_knn}, asynchronously. */
+/**
+ * Embeds query text for {@code quiver_knn}, {@code quiver_maxsim} and {@code quiver_semantic},
+ * asynchronously.
+ */
 @FunctionalInterface
 public interface QueryEmbedder {
 
@@ -27,6 +30,17 @@ public interface QueryEmbedder {
    * @throws IllegalArgumentException if the targeted indices map it with different models
    */
   default String mappedModel(IndicesRequest search, String field) {
+    return null;
+  }
+
+  /**
+   * The {@code model} a {@code quiver_semantic} field is mapped with in the indices {@code search}
+   * targets, or null when none of them maps it as {@code quiver_semantic} (then the query is not
+   * embedded, and each shard matches nothing or refuses the field's type).
+   *
+   * @throws IllegalArgumentException if the targeted indices map it with different models
+   */
+  default String semanticModel(IndicesRequest search, String field) {
     return null;
   }
 }
