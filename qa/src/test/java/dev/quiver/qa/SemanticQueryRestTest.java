@@ -214,9 +214,9 @@ class SemanticQueryRestTest {
   }
 
   /**
-   * The chunk named is the one closest to the query: later parts of the text are later chunks.
-   * Where the chunk's offsets are known (from the field's state) the text is cut from {@code
-   * _source}.
+   * The chunk named is the one closest to the query: later parts of the text are later chunks. Its
+   * offsets (from the field's state) are real and its text is cut from {@code _source}: at most 64
+   * tokens (the field's {@code chunking.max_tokens}), so a few hundred characters.
    */
   @Test
   void returnsTheMatchedChunkOfALongText() {
@@ -238,17 +238,69 @@ class SemanticQueryRestTest {
       int index = chunk.path("index").asInt(-1);
       assertTrue(index > previous, queries[i] + ": " + chunk + " after chunk " + previous);
       previous = index;
-      if (chunk.has("start")) {
-        int start = chunk.path("start").asInt();
-        int end = chunk.path("end").asInt();
-        assertEquals(text.substring(start, end), chunk.path("text").asText(), chunk.toString());
-        assertTrue(chunk.path("text").asText().contains(words[i]), queries[i] + ": " + chunk);
-      }
+      assertTrue(chunk.has("start") && chunk.has("end"), chunk.toString());
+      int start = chunk.path("start").asInt();
+      int end = chunk.path("end").asInt();
+      assertTrue(0 <= start && start < end && end <= text.length(), chunk.toString());
+      assertTrue(end - start < 64 * 12, "a chunk of at most 64 tokens: " + chunk);
+      assertEquals(text.substring(start, end), chunk.path("text").asText(), chunk.toString());
+      assertTrue(chunk.path("text").asText().contains(words[i]), queries[i] + ": " + chunk);
     }
     assertTrue(previous >= 2, "the long text has at least three chunks");
     JsonNode without =
         search("{\"size\":1,\"query\":" + semantic("who made the first violins", null) + "}");
     assertTrue(without.at("/hits/hits/0/fields").isMissingNode(), without.toString());
+  }
+
+  /**
+   * The field's {@code chunking} is applied: the same long text in a field with the default
+   * chunking (256 tokens, overlap 32) has fewer, longer chunks than in the field of 64 tokens, so
+   * the phrase near its end is in a chunk of a lower index there.
+   */
+  @Test
+  void chunkingOfTheFieldSetsTheChunkSize() {
+    String other = INDEX + "-default-chunking";
+    rest.delete("/" + other);
+    rest.put(
+            "/" + other,
+            """
+            {"settings": {"number_of_shards": 1, "number_of_replicas": 0},
+             "mappings": {"properties": {"body": {"type": "quiver_semantic"}}}}
+            """)
+        .ok();
+    try {
+      rest.put(
+              "/" + other + "/_doc/long?refresh=true",
+              Rest.JSON.writeValueAsString(java.util.Map.of("body", longText())))
+          .ok();
+      String query =
+          "{\"size\":1,\"query\":" + semantic("wild yeast in sourdough", "\"return_chunk\":true");
+      JsonNode small =
+          search(query.replace("}}", ",\"filter\":{\"term\":{\"tag\":\"long\"}}}}") + "}")
+              .at("/hits/hits/0/fields/_quiver_semantic.body.chunk/0");
+      JsonNode large =
+          rest.post("/" + other + "/_search", query + "}")
+              .ok()
+              .body()
+              .at("/hits/hits/0/fields/_quiver_semantic.body.chunk/0");
+      assertFalse(small.isMissingNode() || large.isMissingNode(), small + " / " + large);
+      assertTrue(
+          small.path("index").asInt() > 2 * large.path("index").asInt(),
+          "64-token chunks " + small + ", default chunks " + large);
+      assertTrue(
+          large.path("end").asInt() - large.path("start").asInt()
+              > small.path("end").asInt() - small.path("start").asInt(),
+          small + " / " + large);
+      String text = longText();
+      int start = large.path("start").asInt();
+      int end = large.path("end").asInt();
+      assertEquals(text.substring(start, end), large.path("text").asText());
+      assertTrue(large.path("text").asText().contains("yeast"), large.toString());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new AssertionError(e);
+    } finally {
+      rest.delete("/" + other);
+    }
   }
 
   @Test
