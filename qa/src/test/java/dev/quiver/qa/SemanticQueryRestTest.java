@@ -284,6 +284,7 @@ class SemanticQueryRestTest {
               .body()
               .at("/hits/hits/0/fields/_quiver_semantic.body.chunk/0");
       assertFalse(small.isMissingNode() || large.isMissingNode(), small + " / " + large);
+      System.out.println("return_chunk, 64-token chunks: " + small + "; default chunks: " + large);
       assertTrue(
           small.path("index").asInt() > 2 * large.path("index").asInt(),
           "64-token chunks " + small + ", default chunks " + large);
