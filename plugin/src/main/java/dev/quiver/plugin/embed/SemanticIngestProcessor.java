@@ -249,6 +249,27 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
             });
   }
 
+  /**
+   * The failure of a document whose field's whole embedding run failed (the model could not load or
+   * run): names the field and keeps the kind of failure, a 400 for bad input, a 500 otherwise.
+   */
+  private static Exception runFailure(Target target, IngestDocument doc, Exception cause) {
+    String message =
+        "field ["
+            + target.path()
+            + "] of type ["
+            + QuiverSemanticFieldMapper.CONTENT_TYPE
+            + "] could not be embedded"
+            + idOf(doc)
+            + " with model ["
+            + target.model()
+            + "]: "
+            + cause.getMessage();
+    return cause instanceof IllegalArgumentException
+        ? new IllegalArgumentException(message, cause)
+        : new IllegalStateException(message, cause);
+  }
+
   /** Writes every document's vectors and state, or fails the document with its first failure. */
   private void write(
       List<IngestDocumentWrapper> docs,
@@ -269,7 +290,7 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
         Exception cause = Futures.cause(e);
         for (int d : owner) {
           if (failures[d] == null) {
-            failures[d] = cause;
+            failures[d] = runFailure(target, docs.get(d).getIngestDocument(), cause);
           }
         }
         continue;
