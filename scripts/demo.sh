@@ -39,6 +39,7 @@ for _ in $(seq 1 180); do
 done
 curl -sf "$URL/_cat/plugins?v"
 
+CALLS=0
 call() { # method path [body]: a REST call, counted from the index creation on
   CALLS=$((CALLS + 1))
   curl -sS -X "$1" "$URL$2" -H 'Content-Type: application/json' ${3:+-d "$3"}
