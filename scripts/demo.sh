@@ -111,7 +111,8 @@ for n, h in enumerate(json.load(sys.stdin)["hits"]["hits"], 1):
     text = h["_source"]["text"]
     print("   %d. %.4f  [%s] %s" % (n, h["_score"], h["_source"]["topic"], text if len(text) < 110 else text[:100] + "..."))
     for c in h.get("fields", {}).get("_quiver_semantic.text.chunk", []):
-        print("      matched chunk %s, characters %s..%s: %s" % (c.get("index"), c.get("start"), c.get("end"), c.get("text", "")[:100]))'
+        t = c.get("text", "")
+        print("      matched chunk %s, characters %s..%s: %s" % (c.get("index"), c.get("start"), c.get("end"), t if len(t) < 110 else "..." + t[-100:]))'
 }
 
 ask() { # title body
@@ -123,7 +124,7 @@ ask() { # title body
 echo "== Call 3: the first hybrid search (BM25 + semantic on the one field, fused)"
 CALLS=$((CALLS + 1))
 ask "quiver_hybrid shortcut: BM25 and quiver_semantic over 'text', fused once (default RRF)" \
-  '{"size": 3, "query": {"quiver_hybrid": {"query": "why does the ground shake", "fields": ["text"]}}}'
+  '{"size": 3, "query": {"quiver_hybrid": {"query": "how does yeast make bread rise", "fields": ["text"]}}}'
 echo "== $CALLS REST calls from an empty node to the first hybrid result (create index, _bulk, _search)"
 ask "Semantic search: no keyword in common with the best answer (the model's query prefix applied)" \
   '{"size": 3, "query": {"quiver_semantic": {"field": "text", "query": "how do shots protect us from disease", "k": 3}}}'
