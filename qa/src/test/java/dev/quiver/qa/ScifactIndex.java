@@ -63,6 +63,21 @@ final class ScifactIndex {
   static void ingest(
       Rest rest, String index, List<ScifactData.Doc> corpus, int bulkSize, int concurrency)
       throws Exception {
+    ingest(rest, index, TEXT_FIELD, corpus, bulkSize, concurrency);
+  }
+
+  /**
+   * Bulk-indexes each document's {@code title + " " + text} into {@code field} with a few bulk
+   * requests in flight, then refreshes and checks the count.
+   */
+  static void ingest(
+      Rest rest,
+      String index,
+      String field,
+      List<ScifactData.Doc> corpus,
+      int bulkSize,
+      int concurrency)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try {
       List<Future<JsonNode>> results = new ArrayList<>();
@@ -74,8 +89,7 @@ final class ScifactIndex {
                 () -> {
                   StringBuilder bulk = new StringBuilder();
                   for (ScifactData.Doc doc : slice) {
-                    bulk.append(
-                        EmbedRestTest.bulkLine(doc.id(), Map.of(TEXT_FIELD, doc.content())));
+                    bulk.append(EmbedRestTest.bulkLine(doc.id(), Map.of(field, doc.content())));
                   }
                   return rest.bulk(
                           "/" + index + "/_bulk?filter_path=errors,items.*.error", bulk.toString())

@@ -1,16 +1,7 @@
 package dev.quiver.qa;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The SciFact corpus in one index as a {@code quiver_semantic} user sets it up: one field, {@code
@@ -47,34 +38,7 @@ final class ScifactSemanticIndex {
   static void ingest(
       Rest rest, String index, List<ScifactData.Doc> corpus, int bulkSize, int concurrency)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    try {
-      List<Future<JsonNode>> results = new ArrayList<>();
-      for (int from = 0; from < corpus.size(); from += bulkSize) {
-        List<ScifactData.Doc> slice =
-            corpus.subList(from, Math.min(corpus.size(), from + bulkSize));
-        results.add(
-            pool.submit(
-                () -> {
-                  StringBuilder bulk = new StringBuilder();
-                  for (ScifactData.Doc doc : slice) {
-                    bulk.append(EmbedRestTest.bulkLine(doc.id(), Map.of(FIELD, doc.content())));
-                  }
-                  return rest.bulk(
-                          "/" + index + "/_bulk?filter_path=errors,items.*.error", bulk.toString())
-                      .ok()
-                      .body();
-                }));
-      }
-      for (Future<JsonNode> result : results) {
-        JsonNode r = result.get();
-        assertFalse(r.get("errors").asBoolean(), () -> "bulk errors: " + r);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    rest.post("/" + index + "/_refresh", null).ok();
-    assertEquals(corpus.size(), rest.get("/" + index + "/_count").ok().body().get("count").asInt());
+    ScifactIndex.ingest(rest, index, FIELD, corpus, bulkSize, concurrency);
   }
 
   /**
