@@ -60,7 +60,7 @@ final class QaNode {
             existing(artifacts.resolve("quiver-plugin.zip")),
             existing(artifacts.resolve("quiver-qa-peer-plugin.zip"))),
         work,
-        "2g");
+        System.getProperty("qa.heap", "2g"));
   }
 
   static Rest rest() throws Exception {
