@@ -11,17 +11,21 @@ import org.apache.lucene.util.VectorUtil;
  * dev.quiver.codec.quant.CodeSpace#withClusters}): a seeded reservoir sample of the raw vectors (of
  * their unit copies for cosine) taken in one pass, then {@link KMeans} on it.
  *
- * <p>How many clusters: {@value #MAX_CLUSTERS} for 1- and 2-bit codes, fewer in small segments (one
- * per {@value #VECTORS_PER_CLUSTER} vectors, and one per {@value #SAMPLE_PER_CLUSTER} sampled
- * vectors, so that each centroid is estimated from enough of them), and one (the segment's mean)
- * below {@code 2 * }{@value #VECTORS_PER_CLUSTER} vectors and for 4- and 8-bit codes, whose error
- * is already small (see {@code qa/bench/QUANTIZATION.md}). The sample holds at most {@value
- * #SAMPLE_FLOATS} floats (and at most {@code MAX_CLUSTERS * 1024} vectors) on heap.
+ * <p>How many clusters: the format's most (by default {@value #DEFAULT_CLUSTERS} for 1- and 2-bit
+ * codes, at most {@value #MAX_CLUSTERS}), fewer in small segments (one per {@value
+ * #VECTORS_PER_CLUSTER} vectors, and one per {@value #SAMPLE_PER_CLUSTER} sampled vectors, so that
+ * each centroid is estimated from enough of them), and one (the segment's mean) below {@code 2 *
+ * }{@value #VECTORS_PER_CLUSTER} vectors and for 4- and 8-bit codes, whose error is already small
+ * (see {@code qa/bench/QUANTIZATION.md}). The sample holds at most {@value #SAMPLE_FLOATS} floats
+ * (and at most 1,024 vectors per cluster allowed) on heap.
  */
 final class ClusterSample {
 
-  /** Most clusters per field and segment. */
-  static final int MAX_CLUSTERS = 16;
+  /** Most clusters per field and segment a format can be asked for. */
+  static final int MAX_CLUSTERS = 64;
+
+  /** Most clusters per field and segment of 1- and 2-bit codes by default. */
+  static final int DEFAULT_CLUSTERS = 16;
 
   /** Vectors of a segment per cluster. */
   static final int VECTORS_PER_CLUSTER = 512;
@@ -56,7 +60,7 @@ final class ClusterSample {
     this.cosine = similarity == VectorSimilarityFunction.COSINE;
     this.random = new Random(SEED ^ field.hashCode());
     int cap =
-        maxClusters == 1 ? 0 : Math.max(1, Math.min(MAX_CLUSTERS * 1024, SAMPLE_FLOATS / dims));
+        maxClusters == 1 ? 0 : Math.max(1, Math.min(maxClusters * 1024, SAMPLE_FLOATS / dims));
     this.sample = new float[cap][];
   }
 

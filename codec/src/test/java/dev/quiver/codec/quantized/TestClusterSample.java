@@ -33,6 +33,10 @@ public class TestClusterSample extends LuceneTestCase {
     assertNull(sample(1, 8, 20000, 1).centroids());
     // Wide vectors: the sample is capped in floats, so fewer clusters.
     assertEquals(4, sample(16, 16384, 2048, 1).clusterCount());
+    // More clusters on request: one per 512 vectors up to the most asked for.
+    assertEquals(16, sample(64, 8, 8192, 1).clusterCount());
+    assertEquals(64, sample(64, 8, 40000, 1).clusterCount());
+    assertEquals(64, sample(64, 8, 40000, 1).centroids().length);
   }
 
   public void testCentroidsAreDeterministicAndUnitForCosine() {
@@ -54,6 +58,8 @@ public class TestClusterSample extends LuceneTestCase {
     expectThrows(
         IllegalArgumentException.class, () -> new Quiver10QuantizedFlatVectorsFormat(1, 0));
     expectThrows(
-        IllegalArgumentException.class, () -> new Quiver10QuantizedFlatVectorsFormat(1, 17));
+        IllegalArgumentException.class, () -> new Quiver10QuantizedFlatVectorsFormat(1, 65));
+    assertEquals(16, Quiver10QuantizedFlatVectorsFormat.maxClusters(1));
+    assertEquals(1, Quiver10QuantizedFlatVectorsFormat.maxClusters(4));
   }
 }

@@ -88,11 +88,15 @@ final class FormatRegistry {
       Constructor<?> oneCluster = quiverQuantizedClusters();
       for (int bits : new int[] {2, 1}) {
         if (oneCluster != null) {
-          out.add(
-              FormatUnderTest.quantized(
-                  "Quiver10Quantized-" + bits + "bit-c1",
-                  bits,
-                  () -> newFormat(oneCluster, bits, m, efConstruction, 1, 1)));
+          // -c1: one cluster (version 1's coding); -c32, -c64: more k-means centroids than the
+          // default 16.
+          for (int clusters : new int[] {1, 32, 64}) {
+            out.add(
+                FormatUnderTest.quantized(
+                    "Quiver10Quantized-" + bits + "bit-c" + clusters,
+                    bits,
+                    () -> newFormat(oneCluster, bits, m, efConstruction, 1, clusters)));
+          }
         }
       }
     }
