@@ -12,61 +12,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Late-interaction (ColBERT-style) models, with a tiny ColBERT-shaped ONNX model built here (a
- * token embedding lookup, a shift for attended positions, a linear projection; see {@link
- * TinyOnnxModel#writeLateInteraction}) and a tiny WordPiece tokenizer: each output vector is
- * compared with the same computation done here in plain float math over the same weights, for the
- * token ids the layout should give, so a marker in the wrong place, a missing mask token, a
- * punctuation token kept or dropped wrongly or a missing projection shows as a wrong vector or
- * count.
+ * Late-interaction (ColBERT-style) models, with the tiny ColBERT-shaped ONNX model of {@link
+ * TinyColbert} (a token embedding lookup, a shift for attended positions, a linear projection) and
+ * a tiny WordPiece tokenizer: each output vector is compared with {@link TinyColbert#expected}, the
+ * same computation in plain float math over the same weights, for the token ids the layout should
+ * give, so a marker in the wrong place, a missing mask token, a punctuation token kept or dropped
+ * wrongly or a missing projection shows as a wrong vector or count.
  */
 class LateInteractionTest {
 
-  private static final List<String> VOCAB =
-      List.of(
-          "[PAD]",
-          "[UNK]",
-          "[CLS]",
-          "[SEP]",
-          "[MASK]",
-          "[unused0]",
-          "[unused1]",
-          ".",
-          ",",
-          "!",
-          "?",
-          "the",
-          "cat",
-          "sat",
-          "on",
-          "mat",
-          "dog",
-          "ran");
-  private static final int CLS = 2;
-  private static final int SEP = 3;
-  private static final int MASK = 4;
-  private static final int Q = 5;
-  private static final int D = 6;
-  private static final int COMMA = 8;
-  private static final int QUESTION = 10;
-  private static final int THE = 11;
-  private static final int CAT = 12;
-  private static final int SAT = 13;
-  private static final int ON = 14;
-  private static final int MAT = 15;
-  private static final int DOG = 16;
-  private static final int RAN = 17;
+  private static final int CLS = TinyColbert.CLS;
+  private static final int SEP = TinyColbert.SEP;
+  private static final int MASK = TinyColbert.MASK;
+  private static final int Q = TinyColbert.QUERY_MARKER;
+  private static final int D = TinyColbert.DOCUMENT_MARKER;
+  private static final int COMMA = TinyColbert.id(",");
+  private static final int QUESTION = TinyColbert.id("?");
+  private static final int THE = TinyColbert.id("the");
+  private static final int CAT = TinyColbert.id("cat");
+  private static final int SAT = TinyColbert.id("sat");
+  private static final int ON = TinyColbert.id("on");
+  private static final int MAT = TinyColbert.id("mat");
+  private static final int DOG = TinyColbert.id("dog");
+  private static final int RAN = TinyColbert.id("ran");
 
-  private static final int HIDDEN = 4;
-  private static final int DIMS = 3;
-  private static final float[][] EMBEDDINGS = random(VOCAB.size(), HIDDEN, 1);
-  private static final float[] ATTENDED = {0.5f, -0.25f, 1f, 0.75f};
-  private static final float[][] PROJECTION = random(HIDDEN, DIMS, 2); // [hidden][dims]
+  private static final int DIMS = TinyColbert.DIMS;
   private static final float[] NO_BIAS = new float[DIMS];
   private static final float[] BIAS = {0.125f, -0.5f, 0.25f};
 
@@ -89,30 +63,12 @@ class LateInteractionTest {
 
   @TempDir Path root;
 
-  private static float[][] random(int rows, int cols, long seed) {
-    Random random = new Random(seed);
-    float[][] m = new float[rows][cols];
-    for (float[] row : m) {
-      for (int c = 0; c < cols; c++) {
-        row[c] = (float) random.nextGaussian();
-      }
-    }
-    return m;
-  }
-
   /** A model directory with the tiny tokenizer, the ColBERT-shaped graph and a configuration. */
   private ModelFiles model(String name, boolean projectionInGraph, String config)
       throws IOException {
-    Path dir = Files.createDirectories(root.resolve(name));
-    TinyOnnxModel.writeLateInteraction(
-        dir.resolve("model.onnx"),
-        "token_embeddings",
-        EMBEDDINGS,
-        ATTENDED,
-        projectionInGraph ? PROJECTION : null);
-    TinyTokenizer.write(dir.resolve("tokenizer.json"), VOCAB);
-    Files.writeString(dir.resolve("quiver-model.json"), config);
-    writeProjection(dir.resolve("projection.safetensors"), PROJECTION, BIAS);
+    Path dir = root.resolve(name);
+    TinyColbert.write(dir, projectionInGraph, config);
+    writeProjection(dir.resolve("projection.safetensors"), TinyColbert.PROJECTION, BIAS);
     return new ModelDirectory(root).resolve(name);
   }
 
@@ -153,37 +109,12 @@ class LateInteractionTest {
     Files.write(file, out.array());
   }
 
-  /**
-   * The vector the engine should give for a token: the tiny model's row (embedding lookup plus the
-   * shift when attended), projected, L2-normalized; computed here without the engine.
-   */
-  private static float[] expected(int id, boolean attended, float[] bias) {
-    float[] hidden = new float[HIDDEN];
-    for (int h = 0; h < HIDDEN; h++) {
-      hidden[h] = EMBEDDINGS[id][h] + (attended ? ATTENDED[h] : 0f);
-    }
-    double[] out = new double[DIMS];
-    double norm = 0;
-    for (int o = 0; o < DIMS; o++) {
-      out[o] = bias[o];
-      for (int h = 0; h < HIDDEN; h++) {
-        out[o] += (double) hidden[h] * PROJECTION[h][o];
-      }
-      norm += out[o] * out[o];
-    }
-    float[] v = new float[DIMS];
-    for (int o = 0; o < DIMS; o++) {
-      v[o] = (float) (out[o] / Math.sqrt(norm));
-    }
-    return v;
-  }
-
   /** Asserts a text's vectors are those of the ids (attended unless marked {@code -id}). */
   private static void assertVectors(float[][] actual, float[] bias, int... ids) {
     assertEquals(ids.length, actual.length, "token vector count");
     for (int t = 0; t < ids.length; t++) {
       boolean attended = ids[t] >= 0;
-      float[] expected = expected(Math.abs(ids[t]), attended, bias);
+      float[] expected = TinyColbert.expected(Math.abs(ids[t]), attended, bias);
       assertArrayEquals(expected, actual[t], 1e-5f, "token " + t + " (id " + ids[t] + ")");
       assertEquals(DIMS, actual[t].length);
       assertEquals(1.0, L2Normalizer.length(actual[t]), 1e-6, "unit length, token " + t);

@@ -16,8 +16,11 @@ import java.util.List;
  * -Dqa.shared} is given on the command line, as {@code .ci/run} does) a missing data set fails the
  * test, naming every missing path: CI pointed at the data must run every test that reads it.
  * Otherwise (a checkout without {@code ../shared}) the test is skipped with the same message.
+ *
+ * <p>Public for the real-node tests and benchmarks of {@code qa}, which read the same data through
+ * this module's test jar.
  */
-final class SharedData {
+public final class SharedData {
 
   private SharedData() {}
 
@@ -29,7 +32,7 @@ final class SharedData {
    * @param purpose what the caller measures with it, for the skip or failure message
    * @param files the files the caller reads, relative to that directory
    */
-  static Path require(String relative, String purpose, String... files) {
+  public static Path require(String relative, String purpose, String... files) {
     return locate(
         System.getProperty("qa.shared"),
         Boolean.getBoolean("qa.shared.required"),
@@ -39,7 +42,7 @@ final class SharedData {
   }
 
   /** {@link #require} with the system properties given: the decision, testable on its own. */
-  static Path locate(
+  public static Path locate(
       String root, boolean required, String relative, String purpose, String... files) {
     if (root == null || root.isBlank()) {
       if (required) {

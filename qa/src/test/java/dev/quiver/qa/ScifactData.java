@@ -1,6 +1,7 @@
 package dev.quiver.qa;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quiver.ingest.SharedData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package dev.quiver.qa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.quiver.bench.Fvecs;
+import dev.quiver.ingest.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 
