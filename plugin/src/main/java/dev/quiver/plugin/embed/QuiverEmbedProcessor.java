@@ -50,7 +50,7 @@ import org.opensearch.ingest.IngestDocumentWrapper;
  * FloatArrayList}); arrays of vectors as a list of those. A bare {@code float[]} or {@code
  * float[][]} would serialize, but the ingest document could no longer be copied.
  */
-public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
+public final class QuiverEmbedProcessor extends AsyncBatchingProcessor {
 
   public static final String TYPE = "quiver_embed";
 
@@ -233,36 +233,6 @@ public final class QuiverEmbedProcessor extends AbstractBatchingProcessor {
               Exception failure = write(doc, texts, vectors, 0);
               handler.accept(failure == null ? doc : null, failure);
             });
-  }
-
-  @Override
-  public IngestDocument execute(IngestDocument doc) throws Exception {
-    CompletableFuture<IngestDocument> done = new CompletableFuture<>();
-    execute(
-        doc,
-        (result, e) -> {
-          if (e != null) {
-            done.completeExceptionally(e);
-          } else {
-            done.complete(result);
-          }
-        });
-    try {
-      return done.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw Futures.cause(e);
-    }
-  }
-
-  /**
-   * Hands the documents back in request order. OpenSearch places a bulk's failed items in the order
-   * a batching processor reports them, so sub-batches finishing out of order would swap failures.
-   * Every wrapper is updated in place, so the original list carries every result.
-   */
-  @Override
-  public void batchExecute(
-      List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
-    super.batchExecute(docs, results -> handler.accept(docs));
   }
 
   @Override

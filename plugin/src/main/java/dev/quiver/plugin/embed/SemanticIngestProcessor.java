@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
@@ -40,7 +39,7 @@ import org.opensearch.transport.client.Client;
  * model fails on, fails alone with a 400 naming the field; nothing of it is indexed, the rest of
  * the batch is.
  */
-public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
+public final class SemanticIngestProcessor extends AsyncBatchingProcessor {
 
   public static final String TYPE = "quiver_semantic";
 
@@ -132,32 +131,6 @@ public final class SemanticIngestProcessor extends AbstractBatchingProcessor {
         List.of(wrapper),
         done ->
             handler.accept(wrapper.getException() == null ? doc : null, wrapper.getException()));
-  }
-
-  @Override
-  public IngestDocument execute(IngestDocument doc) throws Exception {
-    CompletableFuture<IngestDocument> done = new CompletableFuture<>();
-    execute(
-        doc,
-        (result, e) -> {
-          if (e != null) {
-            done.completeExceptionally(e);
-          } else {
-            done.complete(result);
-          }
-        });
-    try {
-      return done.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw Futures.cause(e);
-    }
-  }
-
-  /** Hands the documents back in request order (see {@link QuiverEmbedProcessor#batchExecute}). */
-  @Override
-  public void batchExecute(
-      List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
-    super.batchExecute(docs, results -> handler.accept(docs));
   }
 
   @Override
