@@ -32,6 +32,21 @@ import java.util.SplittableRandom;
  */
 public final class HadamardRotation {
 
+  /**
+   * {@code jdk.incubator.vector} is readable (e.g. {@code --add-modules jdk.incubator.vector}): the
+   * loops run in {@link PanamaFwht}, with the same results.
+   */
+  static final boolean PANAMA = panamaAvailable();
+
+  private static boolean panamaAvailable() {
+    try {
+      return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+          && PanamaFwht.LANES >= 2;
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
   private final int dims;
   private final int rotatedDims;
   private final int blockSize;
@@ -109,17 +124,33 @@ public final class HadamardRotation {
     if (in == out) {
       throw new IllegalArgumentException("in and out must be different arrays");
     }
+    apply(in, out, PANAMA && blockSize >= PanamaFwht.LANES);
+  }
+
+  /**
+   * The rotation of {@code in} into {@code out}, with the {@link PanamaFwht} loops or the scalar
+   * ones (the same results bit for bit; the test compares them).
+   */
+  void apply(float[] in, float[] out, boolean vectorized) {
     System.arraycopy(in, 0, out, 0, dims);
     for (int i = dims; i < rotatedDims; i++) {
       out[i] = 0f;
     }
     for (float[] round : signs) {
-      for (int i = 0; i < rotatedDims; i++) {
-        out[i] *= round[i];
-      }
-      fwht(out, 0, blockSize, blockScale);
-      if (twoBlocks) {
-        fwht(out, rotatedDims - blockSize, blockSize, blockScale);
+      if (vectorized) {
+        PanamaFwht.flip(out, round, rotatedDims);
+        PanamaFwht.fwht(out, 0, blockSize, blockScale);
+        if (twoBlocks) {
+          PanamaFwht.fwht(out, rotatedDims - blockSize, blockSize, blockScale);
+        }
+      } else {
+        for (int i = 0; i < rotatedDims; i++) {
+          out[i] *= round[i];
+        }
+        fwht(out, 0, blockSize, blockScale);
+        if (twoBlocks) {
+          fwht(out, rotatedDims - blockSize, blockSize, blockScale);
+        }
       }
     }
   }

@@ -89,6 +89,30 @@ public class TestHadamardRotation extends LuceneTestCase {
     }
   }
 
+  public void testVectorizedLoopsGiveTheScalarResultsBitForBit() {
+    assumeTrue("needs jdk.incubator.vector", HadamardRotation.PANAMA);
+    Random random = new Random(random().nextLong());
+    for (int dims : new int[] {8, 16, 100, 384, 512, 1000, 10240}) {
+      for (HadamardRotation rotation :
+          new HadamardRotation[] {
+            HadamardRotation.overlapping(dims, 3, 5), HadamardRotation.padded(dims, 3, 5)
+          }) {
+        float[] in = new float[dims];
+        for (int i = 0; i < dims; i++) {
+          in[i] = (float) random.nextGaussian();
+        }
+        float[] vectorized = new float[rotation.rotatedDims()];
+        float[] scalar = new float[rotation.rotatedDims()];
+        rotation.apply(in, vectorized, true);
+        rotation.apply(in, scalar, false);
+        assertArrayEquals(rotation.toString(), scalar, vectorized, 0f);
+        float[] viaRotate = new float[rotation.rotatedDims()];
+        rotation.rotate(in, viaRotate);
+        assertArrayEquals(scalar, viaRotate, 0f);
+      }
+    }
+  }
+
   public void testRejectsWrongArguments() {
     HadamardRotation rotation = HadamardRotation.padded(10, 3, 1);
     expectThrows(
