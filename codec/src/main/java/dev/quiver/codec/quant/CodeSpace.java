@@ -27,6 +27,7 @@ public final class CodeSpace {
   private final int queryBits;
   private final int codeDims;
   private final float[][] clusters;
+  private final float[] clusterNormSquared;
 
   /** A space with the default query precision of {@code bits}. */
   public CodeSpace(
@@ -60,6 +61,7 @@ public final class CodeSpace {
     this.bits = bits;
     this.codeDims = bits.codeDims(rotation.rotatedDims());
     this.clusters = new float[][] {this.centroid};
+    this.clusterNormSquared = new float[] {centroidNormSquared};
   }
 
   private CodeSpace(CodeSpace base, float[][] clusters) {
@@ -71,6 +73,10 @@ public final class CodeSpace {
     this.bits = base.bits;
     this.codeDims = base.codeDims;
     this.clusters = clusters;
+    this.clusterNormSquared = new float[clusters.length];
+    for (int k = 0; k < clusters.length; k++) {
+      clusterNormSquared[k] = VectorUtil.dotProduct(clusters[k], clusters[k]);
+    }
   }
 
   /**
@@ -104,6 +110,11 @@ public final class CodeSpace {
   /** Cluster centroid {@code k} (not copied: do not modify). */
   float[] cluster(int k) {
     return clusters[k];
+  }
+
+  /** {@code |c_k|^2} of cluster centroid {@code k}. */
+  float clusterNormSquared(int k) {
+    return clusterNormSquared[k];
   }
 
   /** A copy of the cluster centroids. */

@@ -37,21 +37,23 @@ public final class QueryQuantizer {
     int d = rotated.length;
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
-    double normSquared = 0;
     for (float v : rotated) {
       min = Math.min(min, v);
       max = Math.max(max, v);
-      normSquared += (double) v * v;
     }
+    float normSquared = VectorUtil.dotProduct(rotated, rotated);
     int top = (1 << space.queryBits()) - 1;
     float step = max > min ? (max - min) / top : 1f;
-    double sum = 0;
+    float inverseStep = 1f / step;
+    long levelSum = 0;
     for (int i = 0; i < d; i++) {
-      int level = Math.round((rotated[i] - min) / step);
+      // round half up of a non-negative value
+      int level = (int) ((rotated[i] - min) * inverseStep + 0.5f);
       level = Math.max(0, Math.min(top, level));
       levels[i] = (byte) level;
-      sum += min + (double) step * level;
+      levelSum += level;
     }
+    double sum = (double) d * min + (double) step * levelSum;
     for (int i = d; i < levels.length; i++) {
       levels[i] = 0;
     }
@@ -64,7 +66,7 @@ public final class QueryQuantizer {
     }
     CodePacking.packQuery(bits, space.queryBits(), levels, packed, low);
     boolean euclidean = space.similarity() == VectorSimilarityFunction.EUCLIDEAN;
-    float additive = euclidean ? (float) normSquared : dotCentroid - space.centroidNormSquared();
+    float additive = euclidean ? normSquared : dotCentroid - space.centroidNormSquared();
     float norm = (float) Math.sqrt(normSquared);
     int k = space.clusterCount();
     if (k == 1) {
@@ -82,9 +84,7 @@ public final class QueryQuantizer {
       float distance = VectorUtil.squareDistance(centered, ck);
       clusterNorm[j] = (float) Math.sqrt(distance);
       clusterAdditive[j] =
-          euclidean
-              ? distance
-              : VectorUtil.dotProduct(centered, ck) - VectorUtil.dotProduct(ck, ck);
+          euclidean ? distance : VectorUtil.dotProduct(centered, ck) - space.clusterNormSquared(j);
     }
     return new QuantizedQuery(
         packed, low, min, step, (float) sum, norm, additive, clusterAdditive, clusterNorm);
