@@ -82,7 +82,23 @@ public final class QuantizedScorer {
    */
   public float estimate(
       QuantizedQuery query, byte[] code, float rescale, float additive, int levelSum, int cluster) {
-    float rq = estimateCentredDot(query, code, rescale, levelSum);
+    return estimateFromLevelDot(query, levelDot(query, code), rescale, additive, levelSum, cluster);
+  }
+
+  /**
+   * {@link #estimate(QuantizedQuery, byte[], float, float, int, int)} given the code's {@link
+   * #levelDot} computed elsewhere (by a kernel that reads the code in place): the same arithmetic,
+   * so the same float.
+   */
+  public float estimateFromLevelDot(
+      QuantizedQuery query,
+      long levelDot,
+      float rescale,
+      float additive,
+      int levelSum,
+      int cluster) {
+    float xq = query.step() * levelDot + query.lower() * levelSum - midLevel * query.sum();
+    float rq = rescale * xq;
     float queryAdditive = query.clusterAdditive()[cluster];
     return euclidean ? additive + queryAdditive - 2 * rq : rq + additive + queryAdditive;
   }

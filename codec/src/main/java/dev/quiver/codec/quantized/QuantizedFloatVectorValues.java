@@ -6,6 +6,7 @@ import java.io.IOException;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.search.VectorScorer;
 import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.RandomAccessInput;
 import org.apache.lucene.util.Bits;
 
 /**
@@ -26,6 +27,7 @@ public final class QuantizedFloatVectorValues extends FloatVectorValues {
   private final IndexInput codes;
   private final int version;
   private final int recordBytes;
+  private RandomAccessInput randomAccessCodes;
 
   QuantizedFloatVectorValues(
       FloatVectorValues raw, CodeSpace space, IndexInput codes, int version) {
@@ -55,6 +57,19 @@ public final class QuantizedFloatVectorValues extends FloatVectorValues {
    */
   public QuantizedEstimator estimator(float[] target, float epsilon) throws IOException {
     return new QuantizedEstimator(copy(), target, epsilon);
+  }
+
+  /** The format version the codes were written in. */
+  int version() {
+    return version;
+  }
+
+  /** The codes for reads at absolute positions (created once, then shared by this instance). */
+  RandomAccessInput randomAccessCodes() throws IOException {
+    if (randomAccessCodes == null) {
+      randomAccessCodes = codes.randomAccessSlice(0, codes.length());
+    }
+    return randomAccessCodes;
   }
 
   /** A holder for the records of these codes, for {@link #readRecord}. */

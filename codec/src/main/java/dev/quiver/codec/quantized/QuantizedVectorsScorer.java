@@ -68,6 +68,9 @@ public final class QuantizedVectorsScorer implements FlatVectorsScorer {
       throws IOException {
     if (vectorValues instanceof QuantizedFloatVectorValues quantized) {
       QuantizedQuery query = new QueryQuantizer(quantized.space()).quantize(target);
+      if (OneBitRecordScorer.applies(quantized, query)) {
+        return new OneBitRecordScorer(quantized, query, similarityFunction);
+      }
       return new Asymmetric(quantized, query, similarityFunction);
     }
     return QuiverFlatVectorsScorer.INSTANCE.getRandomVectorScorer(

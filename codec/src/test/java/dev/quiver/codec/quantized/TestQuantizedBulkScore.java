@@ -76,6 +76,53 @@ public class TestQuantizedBulkScore extends LuceneTestCase {
     }
   }
 
+  /**
+   * 1-bit codes are scored in place ({@link OneBitRecordScorer}): the same floats as the estimate
+   * over a copied record ({@link QuantizedEstimator}), with one cluster and with several.
+   */
+  public void testOneBitInPlaceScoresEqualTheCopiedRecordEstimate() throws Exception {
+    int dims = 40 + random().nextInt(100);
+    for (int n : new int[] {300, 2600}) {
+      VectorSimilarityFunction sim =
+          VectorSimilarityFunction.values()[
+              random().nextInt(VectorSimilarityFunction.values().length)];
+      try (Directory dir = newDirectory();
+          IndexWriter w =
+              new IndexWriter(
+                  dir,
+                  new IndexWriterConfig()
+                      .setCodec(
+                          TestUtil.alwaysKnnVectorsFormat(
+                              new Quiver10QuantizedFlatVectorsFormat(1))))) {
+        for (int i = 0; i < n; i++) {
+          Document doc = new Document();
+          doc.add(new KnnFloatVectorField("v", vector(dims), sim));
+          w.addDocument(doc);
+        }
+        w.forceMerge(1);
+        try (DirectoryReader r = DirectoryReader.open(w)) {
+          CodecReader leaf = (CodecReader) r.leaves().get(0).reader();
+          KnnVectorsReader vectors = leaf.getVectorReader();
+          if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
+            vectors = perField.getFieldReader("v");
+          }
+          QuantizedFloatVectorValues values =
+              (QuantizedFloatVectorValues) leaf.getFloatVectorValues("v");
+          assertEquals(n > 2000, values.space().clusterCount() > 1);
+          for (int q = 0; q < 3; q++) {
+            float[] target = vector(dims);
+            RandomVectorScorer inPlace = scorer(vectors, target);
+            assertTrue(inPlace.getClass().getName(), inPlace instanceof OneBitRecordScorer);
+            QuantizedEstimator copied = values.estimator(target, 1f);
+            for (int ord = 0; ord < n; ord++) {
+              assertEquals(sim + " ord " + ord, copied.score(ord), inPlace.score(ord), 0f);
+            }
+          }
+        }
+      }
+    }
+  }
+
   private static RandomVectorScorer scorer(KnnVectorsReader vectors, float[] target)
       throws IOException {
     return ((FlatVectorsReader) vectors).getRandomVectorScorer("v", target);

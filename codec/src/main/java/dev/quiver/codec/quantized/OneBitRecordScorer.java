@@ -1,0 +1,89 @@
+package dev.quiver.codec.quantized;
+
+import dev.quiver.codec.quant.CodeBits;
+import dev.quiver.codec.quant.QuantizedQuery;
+import dev.quiver.codec.quant.QuantizedScorer;
+import java.io.IOException;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.RandomAccessInput;
+import org.apache.lucene.util.BitUtil;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+
+/**
+ * A 4-bit query against 1-bit codes of the compact record layouts (version 1 on), read in place:
+ * each candidate's code words and corrective terms come straight from the mapped {@code .qqd}
+ * through a {@link RandomAccessInput} (no copy into a record, no seek), and the integer dot product
+ * {@code sum_j 2^j popcount(plane_j & code)} runs over 64-bit words with the query's four bit
+ * planes held as {@code long}s, prepared once per query. The estimate is {@link
+ * QuantizedScorer#estimateFromLevelDot}, so scores are the same floats as {@link
+ * QuantizedScorer#estimate} over a copied record.
+ *
+ * <p>Not thread-safe (one query, one reader's input). Allocates only at construction.
+ */
+final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorScorer {
+
+  private final RandomAccessInput codes;
+  private final QuantizedQuery query;
+  private final QuantizedScorer scorer;
+  private final VectorSimilarityFunction similarity;
+  private final long recordBytes;
+  private final int words;
+  private final int docBytes;
+  private final boolean clustered;
+  private final long[] planes;
+
+  /** Whether {@link #OneBitRecordScorer} can score {@code values} for {@code query}. */
+  static boolean applies(QuantizedFloatVectorValues values, QuantizedQuery query) {
+    return values.space().bits() == CodeBits.ONE
+        && query.packedLow() == null
+        && values.version() >= Quiver10QuantizedFlatVectorsFormat.VERSION_COMPACT_CORRECTIONS
+        && values.space().docBytes() % Long.BYTES == 0;
+  }
+
+  OneBitRecordScorer(
+      QuantizedFloatVectorValues values, QuantizedQuery query, VectorSimilarityFunction similarity)
+      throws IOException {
+    super(values);
+    this.codes = values.randomAccessCodes();
+    this.query = query;
+    this.scorer = new QuantizedScorer(values.space());
+    this.similarity = similarity;
+    this.recordBytes = QuantizedFieldEntry.recordBytes(values.space(), values.version());
+    this.docBytes = values.space().docBytes();
+    this.words = docBytes / Long.BYTES;
+    this.clustered = QuantizedRecord.hasClusterId(values.version(), values.space().clusterCount());
+    byte[] packed = query.packed();
+    this.planes = new long[4 * words];
+    for (int j = 0; j < 4; j++) {
+      for (int w = 0; w < words; w++) {
+        planes[j * words + w] =
+            (long) BitUtil.VH_LE_LONG.get(packed, j * docBytes + w * Long.BYTES);
+      }
+    }
+  }
+
+  @Override
+  public float score(int ord) throws IOException {
+    long base = ord * recordBytes;
+    long p0 = 0;
+    long p1 = 0;
+    long p2 = 0;
+    long p3 = 0;
+    for (int w = 0; w < words; w++) {
+      long d = codes.readLong(base + (long) w * Long.BYTES);
+      p0 += Long.bitCount(planes[w] & d);
+      p1 += Long.bitCount(planes[words + w] & d);
+      p2 += Long.bitCount(planes[2 * words + w] & d);
+      p3 += Long.bitCount(planes[3 * words + w] & d);
+    }
+    long levelDot = p0 + (p1 << 1) + (p2 << 2) + (p3 << 3);
+    long terms = base + docBytes;
+    float rescale = Float.intBitsToFloat(codes.readInt(terms));
+    float additive = Float.intBitsToFloat(codes.readInt(terms + 4));
+    int levelSum =
+        (codes.readShort(terms + 12) & 0xFFFF) | (codes.readByte(terms + 14) & 0xFF) << 16;
+    int cluster = clustered ? codes.readByte(terms + 15) & 0xFF : 0;
+    float raw = scorer.estimateFromLevelDot(query, levelDot, rescale, additive, levelSum, cluster);
+    return QuantizedVectorsScorer.toScore(similarity, raw);
+  }
+}
