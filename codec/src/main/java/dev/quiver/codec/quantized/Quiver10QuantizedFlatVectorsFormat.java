@@ -25,16 +25,17 @@ import org.apache.lucene.util.IOUtils;
  *
  * <p>The code space is the segment's: at flush the centroid is the mean of the segment's vectors
  * (of their unit copies for cosine), and a merge computes it and all codes again from the merged
- * raw vectors. 1- and 2-bit fields also get up to 16 cluster centroids by default (at most 64 on
- * request; {@link ClusterSample}: k-means, seeded per field name, on a reservoir sample of the raw
- * vectors, one cluster per 512 vectors, so a segment under 1,024 vectors keeps the mean alone):
- * each document is coded around its nearest cluster centroid, which shrinks the residual the 1 or 2
- * bits must describe, while a query is still encoded once, around the mean, and gets per cluster
- * two exact terms (see {@link dev.quiver.codec.quant.DocumentQuantizer}); on SciFact (48k x 384)
- * 1-bit recall@10 at oversample 3 rose from 0.939 to 0.955 by brute force ({@code
- * qa/bench/QUANTIZATION.md}). The rotation is a seeded Hadamard rotation without padding ({@link
- * HadamardRotation#overlapping}, {@value #ROTATION_ROUNDS} rounds), its seed fixed per field name.
- * Byte vectors are refused ({@link IllegalArgumentException} naming the field).
+ * raw vectors. 1- and 2-bit fields also get up to 32 (1-bit) or 16 (2-bit) cluster centroids by
+ * default (at most 64 on request; {@link ClusterSample}: k-means, seeded per field name, on a
+ * reservoir sample of the raw vectors, one cluster per 512 vectors, so a segment under 1,024
+ * vectors keeps the mean alone): each document is coded around its nearest cluster centroid, which
+ * shrinks the residual the 1 or 2 bits must describe, while a query is still encoded once, around
+ * the mean, and gets per cluster two exact terms (see {@link
+ * dev.quiver.codec.quant.DocumentQuantizer}); on SciFact (48k x 384) 1-bit recall@10 at oversample
+ * 3 rose from 0.939 to 0.955 by brute force ({@code qa/bench/QUANTIZATION.md}). The rotation is a
+ * seeded Hadamard rotation without padding ({@link HadamardRotation#overlapping}, {@value
+ * #ROTATION_ROUNDS} rounds), its seed fixed per field name. Byte vectors are refused ({@link
+ * IllegalArgumentException} naming the field).
  *
  * <h2>Files</h2>
  *
@@ -126,8 +127,9 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
   public static final int VERSION_COMPACT_CORRECTIONS = 1;
 
   /**
-   * 1- and 2-bit documents centred on the nearest of up to 16 k-means cluster centroids instead of
-   * the segment's mean (a cluster id per record, the centroids in {@code .qqm}).
+   * 1- and 2-bit documents centred on the nearest of up to 16 (from 2026-12-02 on, 32 for 1-bit
+   * codes; at most 64) k-means cluster centroids instead of the segment's mean (a cluster id per
+   * record, the centroids in {@code .qqm}).
    */
   public static final int VERSION_CLUSTERS = 2;
 
@@ -187,11 +189,15 @@ public final class Quiver10QuantizedFlatVectorsFormat extends FlatVectorsFormat 
   }
 
   /**
-   * The default most clusters of a bit width: {@value ClusterSample#DEFAULT_CLUSTERS} for 1- and
-   * 2-bit codes, 1 for 4- and 8-bit codes.
+   * The default most clusters of a bit width: {@value ClusterSample#ONE_BIT_CLUSTERS} for 1-bit,
+   * {@value ClusterSample#TWO_BIT_CLUSTERS} for 2-bit codes, 1 for 4- and 8-bit codes.
    */
   public static int maxClusters(int bits) {
-    return bits <= 2 ? ClusterSample.DEFAULT_CLUSTERS : 1;
+    return switch (bits) {
+      case 1 -> ClusterSample.ONE_BIT_CLUSTERS;
+      case 2 -> ClusterSample.TWO_BIT_CLUSTERS;
+      default -> 1;
+    };
   }
 
   /** Bits per dimension this instance writes. */

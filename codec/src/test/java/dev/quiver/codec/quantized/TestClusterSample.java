@@ -59,7 +59,8 @@ public class TestClusterSample extends LuceneTestCase {
         IllegalArgumentException.class, () -> new Quiver10QuantizedFlatVectorsFormat(1, 0));
     expectThrows(
         IllegalArgumentException.class, () -> new Quiver10QuantizedFlatVectorsFormat(1, 65));
-    assertEquals(16, Quiver10QuantizedFlatVectorsFormat.maxClusters(1));
+    assertEquals(32, Quiver10QuantizedFlatVectorsFormat.maxClusters(1));
+    assertEquals(16, Quiver10QuantizedFlatVectorsFormat.maxClusters(2));
     assertEquals(1, Quiver10QuantizedFlatVectorsFormat.maxClusters(4));
   }
 }
