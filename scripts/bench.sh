@@ -98,7 +98,8 @@ node_bench() {
   LOG=qa/target/$MODE-bench.log
   mkdir -p qa/target
   mvn -B -ntp -pl codec,ingest,plugin,qa/peer-plugin,qa/bench,qa verify -Dtest="$class" \
-    -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dqa.shared="$SHARED" "$@" \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dqa.shared="$SHARED" \
+    -Dqa.forkTimeout=28800 "$@" \
     2>&1 | tee "$LOG"
   echo
   grep -E "$tag" "$LOG" || echo "no benchmark figures (see $LOG)" >&2
