@@ -32,8 +32,13 @@ final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorSc
   private final int words;
   private final int docBytes;
   private final boolean clustered;
+
+  /** Records copied ahead by {@link #bulkScore}: more than a level-0 neighbour list (2 * m). */
+  private static final int BATCH = 64;
+
   private final long[] planes;
-  private final byte[] record;
+  private final int recordSize;
+  private final byte[] batch;
 
   /** Whether {@link #OneBitRecordScorer} can score {@code values} for {@code query}. */
   static boolean applies(QuantizedFloatVectorValues values, QuantizedQuery query) {
@@ -55,7 +60,8 @@ final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorSc
     this.docBytes = values.space().docBytes();
     this.words = docBytes / Long.BYTES;
     this.clustered = QuantizedRecord.hasClusterId(values.version(), values.space().clusterCount());
-    this.record = new byte[(int) recordBytes];
+    this.recordSize = (int) recordBytes;
+    this.batch = new byte[BATCH * recordSize];
     byte[] packed = query.packed();
     this.planes = new long[4 * words];
     for (int j = 0; j < 4; j++) {
@@ -69,20 +75,46 @@ final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorSc
   @Override
   public float score(int ord) throws IOException {
     // One bounds-checked copy of the record, then plain array reads.
-    codes.readBytes(ord * recordBytes, record, 0, record.length);
+    codes.readBytes(ord * recordBytes, batch, 0, recordSize);
+    return scoreRecord(batch, 0);
+  }
+
+  /**
+   * Copies the records of up to {@value #BATCH} candidates first, then scores them: the copies of
+   * different candidates are independent, so their cache misses overlap instead of each waiting
+   * behind the previous candidate's kernel.
+   */
+  @Override
+  public float bulkScore(int[] nodes, float[] scores, int numNodes) throws IOException {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int start = 0; start < numNodes; start += BATCH) {
+      int end = Math.min(numNodes, start + BATCH);
+      for (int i = start; i < end; i++) {
+        codes.readBytes(nodes[i] * recordBytes, batch, (i - start) * recordSize, recordSize);
+      }
+      for (int i = start; i < end; i++) {
+        float s = scoreRecord(batch, (i - start) * recordSize);
+        scores[i] = s;
+        max = Math.max(max, s);
+      }
+    }
+    return max;
+  }
+
+  private float scoreRecord(byte[] record, int offset) {
     long p0 = 0;
     long p1 = 0;
     long p2 = 0;
     long p3 = 0;
     for (int w = 0; w < words; w++) {
-      long d = (long) BitUtil.VH_LE_LONG.get(record, w * Long.BYTES);
+      long d = (long) BitUtil.VH_LE_LONG.get(record, offset + w * Long.BYTES);
       p0 += Long.bitCount(planes[w] & d);
       p1 += Long.bitCount(planes[words + w] & d);
       p2 += Long.bitCount(planes[2 * words + w] & d);
       p3 += Long.bitCount(planes[3 * words + w] & d);
     }
     long levelDot = p0 + (p1 << 1) + (p2 << 2) + (p3 << 3);
-    int t = docBytes;
+    int t = offset + docBytes;
     float rescale = (float) BitUtil.VH_LE_FLOAT.get(record, t);
     float additive = (float) BitUtil.VH_LE_FLOAT.get(record, t + 4);
     int levelSum =

@@ -117,6 +117,20 @@ public class TestQuantizedBulkScore extends LuceneTestCase {
             for (int ord = 0; ord < n; ord++) {
               assertEquals(sim + " ord " + ord, copied.score(ord), inPlace.score(ord), 0f);
             }
+            // bulkScore copies records ahead in batches of 64: a list longer than two batches
+            int[] nodes = new int[150];
+            for (int i = 0; i < nodes.length; i++) {
+              nodes[i] = random().nextInt(n);
+            }
+            float[] scores = new float[nodes.length];
+            float max = inPlace.bulkScore(nodes, scores, nodes.length);
+            float expectedMax = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < nodes.length; i++) {
+              float expected = copied.score(nodes[i]);
+              assertEquals(sim + " bulk node " + nodes[i], expected, scores[i], 0f);
+              expectedMax = Math.max(expectedMax, expected);
+            }
+            assertEquals(expectedMax, max, 0f);
           }
         }
       }
