@@ -154,9 +154,13 @@ public final class QuiverMaxSimQueryBuilder extends AbstractQueryBuilder<QuiverM
     this.pendingVectors = pendingVectors;
   }
 
-  /** The candidates gathered when none is given: 200, or k when k is larger. */
+  /**
+   * The candidates gathered when none is given: 400, or k when k is larger. On SciFact token
+   * vectors (5,183 documents, int1_hnsw FDE, 100 test queries) recall@10 against {@code exact:
+   * true} was 0.93 at 200 and 0.97 at 400 (the README's multi-vector figures).
+   */
   public static int defaultNumCandidates(int k) {
-    return Math.max(k, 200);
+    return Math.max(k, 400);
   }
 
   /** Refuses missing, empty, ragged and non-finite query vectors, naming the field. */

@@ -38,9 +38,9 @@ import org.opensearch.index.query.QueryShardException;
  * then runs {@code quiver_maxsim} with that single vector on the field's hidden passage vectors
  * ({@link QuiverSemanticFieldType#vectorsField()}): a document scores as its best chunk (the
  * largest similarity between the query vector and one of its chunk vectors), {@code k} per shard
- * out of {@code num_candidates} (default {@link QuiverMaxSimQueryBuilder#defaultNumCandidates}),
- * {@code filter} applied during the graph search. With {@code return_chunk} each hit also says
- * which chunk matched ({@link MatchedChunkFetchPhase}).
+ * out of {@code num_candidates} (default {@link #defaultNumCandidates}), {@code filter} applied
+ * during the graph search. With {@code return_chunk} each hit also says which chunk matched ({@link
+ * MatchedChunkFetchPhase}).
  *
  * <p>Shards receive the embedded form: the same body plus {@code model} and {@code vector}. A field
  * that no targeted index maps as {@code quiver_semantic} is not embedded: a shard where it is
@@ -69,7 +69,7 @@ public final class QuiverSemanticQueryBuilder
   private final String query;
   private final int k;
 
-  /** Null: {@link QuiverMaxSimQueryBuilder#defaultNumCandidates}. */
+  /** Null: {@link #defaultNumCandidates}. */
   private final Integer numCandidates;
 
   private final QueryBuilder filter;
@@ -186,6 +186,15 @@ public final class QuiverSemanticQueryBuilder
     }
   }
 
+  /**
+   * The candidates gathered when none is given: 200, or k when k is larger (one query vector
+   * against passage vectors: the SciFact evaluation's setting; token-vector MaxSim needs more, see
+   * {@link QuiverMaxSimQueryBuilder#defaultNumCandidates}).
+   */
+  public static int defaultNumCandidates(int k) {
+    return Math.max(k, 200);
+  }
+
   public String field() {
     return field;
   }
@@ -200,7 +209,7 @@ public final class QuiverSemanticQueryBuilder
 
   /** The candidates each shard gathers (the default when none was given). */
   public int numCandidates() {
-    return numCandidates != null ? numCandidates : QuiverMaxSimQueryBuilder.defaultNumCandidates(k);
+    return numCandidates != null ? numCandidates : defaultNumCandidates(k);
   }
 
   public QueryBuilder filter() {
@@ -421,7 +430,7 @@ public final class QuiverSemanticQueryBuilder
     }
     Query maxSim =
         new QuiverMaxSimQueryBuilder(
-                semantic.vectorsField(), new float[][] {v}, k, numCandidates, filter, false)
+                semantic.vectorsField(), new float[][] {v}, k, numCandidates(), filter, false)
             .toQuery(context);
     return returnChunk ? new MatchedChunkQuery(maxSim, field, v) : maxSim;
   }

@@ -135,6 +135,13 @@ public class QuiverMaxSimQueryBuilderHarnessTests
     assertFalse(floatFde.toString(), floatFde.toString().contains("fde_rescored"));
   }
 
+  public void testDefaultCandidatesAreFourHundredOrK() {
+    assertEquals(400, QuiverMaxSimQueryBuilder.defaultNumCandidates(10));
+    assertEquals(1000, QuiverMaxSimQueryBuilder.defaultNumCandidates(1000));
+    // quiver_semantic (one query vector against passages) keeps 200
+    assertEquals(200, QuiverSemanticQueryBuilder.defaultNumCandidates(10));
+  }
+
   public void testUnmappedFieldMatchesNothing() throws IOException {
     Query q =
         new QuiverMaxSimQueryBuilder("nope", randomVectors(), 3, null, null, false)
