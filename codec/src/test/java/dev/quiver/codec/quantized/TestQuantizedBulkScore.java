@@ -32,25 +32,10 @@ public class TestQuantizedBulkScore extends LuceneTestCase {
         VectorSimilarityFunction.values()[
             random().nextInt(VectorSimilarityFunction.values().length)];
     try (Directory dir = newDirectory();
-        IndexWriter w =
-            new IndexWriter(
-                dir,
-                new IndexWriterConfig()
-                    .setCodec(
-                        TestUtil.alwaysKnnVectorsFormat(
-                            new Quiver10QuantizedFlatVectorsFormat(bits))))) {
-      for (int i = 0; i < n; i++) {
-        Document doc = new Document();
-        doc.add(new KnnFloatVectorField("v", vector(dims), sim));
-        w.addDocument(doc);
-      }
-      w.forceMerge(1);
-      try (DirectoryReader r = DirectoryReader.open(w)) {
+        IndexWriter w = writer(dir, bits)) {
+      try (DirectoryReader r = index(w, n, dims, sim)) {
         CodecReader leaf = (CodecReader) r.leaves().get(0).reader();
-        KnnVectorsReader vectors = leaf.getVectorReader();
-        if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
-          vectors = perField.getFieldReader("v");
-        }
+        KnnVectorsReader vectors = fieldReader(leaf);
         for (int q = 0; q < 5; q++) {
           float[] target = vector(dims);
           RandomVectorScorer bulk = scorer(vectors, target);
@@ -87,25 +72,10 @@ public class TestQuantizedBulkScore extends LuceneTestCase {
           VectorSimilarityFunction.values()[
               random().nextInt(VectorSimilarityFunction.values().length)];
       try (Directory dir = newDirectory();
-          IndexWriter w =
-              new IndexWriter(
-                  dir,
-                  new IndexWriterConfig()
-                      .setCodec(
-                          TestUtil.alwaysKnnVectorsFormat(
-                              new Quiver10QuantizedFlatVectorsFormat(1))))) {
-        for (int i = 0; i < n; i++) {
-          Document doc = new Document();
-          doc.add(new KnnFloatVectorField("v", vector(dims), sim));
-          w.addDocument(doc);
-        }
-        w.forceMerge(1);
-        try (DirectoryReader r = DirectoryReader.open(w)) {
+          IndexWriter w = writer(dir, 1)) {
+        try (DirectoryReader r = index(w, n, dims, sim)) {
           CodecReader leaf = (CodecReader) r.leaves().get(0).reader();
-          KnnVectorsReader vectors = leaf.getVectorReader();
-          if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
-            vectors = perField.getFieldReader("v");
-          }
+          KnnVectorsReader vectors = fieldReader(leaf);
           QuantizedFloatVectorValues values =
               (QuantizedFloatVectorValues) leaf.getFloatVectorValues("v");
           assertEquals(n > 2000, values.space().clusterCount() > 1);
@@ -135,6 +105,34 @@ public class TestQuantizedBulkScore extends LuceneTestCase {
         }
       }
     }
+  }
+
+  private static IndexWriter writer(Directory dir, int bits) throws IOException {
+    return new IndexWriter(
+        dir,
+        new IndexWriterConfig()
+            .setCodec(
+                TestUtil.alwaysKnnVectorsFormat(new Quiver10QuantizedFlatVectorsFormat(bits))));
+  }
+
+  /** Adds {@code n} random vectors to field "v", merges to one segment, opens a reader. */
+  private static DirectoryReader index(IndexWriter w, int n, int dims, VectorSimilarityFunction sim)
+      throws IOException {
+    for (int i = 0; i < n; i++) {
+      Document doc = new Document();
+      doc.add(new KnnFloatVectorField("v", vector(dims), sim));
+      w.addDocument(doc);
+    }
+    w.forceMerge(1);
+    return DirectoryReader.open(w);
+  }
+
+  private static KnnVectorsReader fieldReader(CodecReader leaf) {
+    KnnVectorsReader vectors = leaf.getVectorReader();
+    if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
+      return perField.getFieldReader("v");
+    }
+    return vectors;
   }
 
   private static RandomVectorScorer scorer(KnnVectorsReader vectors, float[] target)
