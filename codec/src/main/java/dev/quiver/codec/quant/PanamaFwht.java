@@ -7,10 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link HadamardRotation}'s hot loops with the Panama vector API: the sign flip, and the butterfly
- * levels of the Walsh–Hadamard transform whose half-width is at least the vector length (the
- * narrower levels stay scalar). Every value goes through the same float operations in the same
- * order as in the scalar loops, so the results are bit for bit the same. Only loaded when {@code
- * jdk.incubator.vector} is available ({@link HadamardRotation#PANAMA}).
+ * levels of the Walsh–Hadamard transform. Levels whose half-width {@code h} is at least the vector
+ * length pair whole vectors; the narrower ones stay inside one vector: lane {@code i} takes {@code
+ * x[i] + x[i ^ h]} when bit {@code h} of {@code i} is clear and {@code x[i ^ h] - x[i]} when it is
+ * set (one lane permutation and a blend), all narrow levels applied while the vector is in
+ * registers. Every value goes through the same float operations in the same order as in the scalar
+ * loops, so the results are bit for bit the same. Only loaded when {@code jdk.incubator.vector} is
+ * available ({@link HadamardRotation#PANAMA}).
  */
 final class PanamaFwht {
 

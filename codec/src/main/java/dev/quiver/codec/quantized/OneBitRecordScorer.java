@@ -28,7 +28,6 @@ final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorSc
   private final QuantizedQuery query;
   private final QuantizedScorer scorer;
   private final VectorSimilarityFunction similarity;
-  private final long recordBytes;
   private final int words;
   private final int docBytes;
   private final boolean clustered;
@@ -56,11 +55,10 @@ final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorSc
     this.query = query;
     this.scorer = new QuantizedScorer(values.space());
     this.similarity = similarity;
-    this.recordBytes = QuantizedFieldEntry.recordBytes(values.space(), values.version());
     this.docBytes = values.space().docBytes();
     this.words = docBytes / Long.BYTES;
     this.clustered = QuantizedRecord.hasClusterId(values.version(), values.space().clusterCount());
-    this.recordSize = (int) recordBytes;
+    this.recordSize = QuantizedFieldEntry.recordBytes(values.space(), values.version());
     this.batch = new byte[BATCH * recordSize];
     byte[] packed = query.packed();
     this.planes = new long[4 * words];
@@ -75,7 +73,7 @@ final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorSc
   @Override
   public float score(int ord) throws IOException {
     // One bounds-checked copy of the record, then plain array reads.
-    codes.readBytes(ord * recordBytes, batch, 0, recordSize);
+    codes.readBytes((long) ord * recordSize, batch, 0, recordSize);
     return scoreRecord(batch, 0);
   }
 
@@ -90,7 +88,7 @@ final class OneBitRecordScorer extends RandomVectorScorer.AbstractRandomVectorSc
     for (int start = 0; start < numNodes; start += BATCH) {
       int end = Math.min(numNodes, start + BATCH);
       for (int i = start; i < end; i++) {
-        codes.readBytes(nodes[i] * recordBytes, batch, (i - start) * recordSize, recordSize);
+        codes.readBytes((long) nodes[i] * recordSize, batch, (i - start) * recordSize, recordSize);
       }
       for (int i = start; i < end; i++) {
         float s = scoreRecord(batch, (i - start) * recordSize);
